@@ -1,0 +1,284 @@
+"""Input value objects: the sale, the registrations and the claims.
+
+All are frozen dataclasses; amounts are :class:`~decimal.Decimal`, days are
+:class:`datetime.date` (or, for an old registration known only by its year,
+an ``int`` year). Validation of single values happens in ``__post_init__``;
+validation across objects (references, duplicates) in
+:func:`sakagare_xl.engine.validering.validera`.
+
+Field names are the case-file keys (see ``docs/case-format.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .errors import OgiltigtBelopp, OgiltigtDatum, OgiltigtVarde
+
+#: The kinds of registration (``slag``). ``inteckning`` is a mortgage; the rest are rights.
+SLAG_INTECKNING = "inteckning"
+SLAG_RATTIGHETER = ("servitut", "nyttjanderatt", "hyresavtal", "arrende", "rattighet")
+SLAG = (SLAG_INTECKNING,) + SLAG_RATTIGHETER
+
+TIDSBERAKNING = ("manader", "dagar")
+
+Dag = _dt.date | int  # a day, or only a year for old registrations
+
+
+def belopp(value: object, field_name: str, where: str | None = None, *, allow_none: bool = False) -> Decimal | None:
+    """Turn ``value`` into a non-negative ``Decimal`` or raise :class:`OgiltigtBelopp`.
+
+    Accepts ints, Decimals, floats (through their shortest repr, so 0.1 is 0.1)
+    and numeric strings with a decimal comma or point and spaces as thousands
+    separators.
+
+    >>> belopp("1 300 000,50", "kapital")
+    Decimal('1300000.50')
+    >>> belopp(0.1, "kapital")
+    Decimal('0.1')
+    >>> belopp("tio", "kapital", "fordran A")
+    Traceback (most recent call last):
+    ...
+    sakagare_xl.engine.errors.OgiltigtBelopp: Fel i fordran A, fältet 'kapital': ett belopp i kronor väntades, inte 'tio'.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if allow_none:
+            return None
+        raise OgiltigtBelopp(field_name, value, where, reason="beloppet saknas")
+    if isinstance(value, bool):
+        raise OgiltigtBelopp(field_name, value, where, reason=f"ett belopp i kronor väntades, inte {value!r}")
+    try:
+        if isinstance(value, Decimal):
+            d = value
+        elif isinstance(value, int):
+            d = Decimal(value)
+        elif isinstance(value, float):
+            d = Decimal(repr(value))
+        elif isinstance(value, str):
+            d = Decimal(value.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
+        else:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise OgiltigtBelopp(field_name, value, where, reason=f"ett belopp i kronor väntades, inte {value!r}") from None
+    if not d.is_finite():
+        raise OgiltigtBelopp(field_name, value, where, reason=f"beloppet måste vara ett ändligt tal, inte {value!r}")
+    if d < 0:
+        raise OgiltigtBelopp(field_name, value, where)
+    return d
+
+
+def procent(value: object, field_name: str, where: str | None = None) -> Decimal:
+    """A percentage (may be negative: the referensränta has no floor).
+
+    >>> procent(-0.5, "referensranta")
+    Decimal('-0.5')
+    """
+    if isinstance(value, bool) or value is None:
+        raise OgiltigtVarde(f"en procentsats väntades, inte {value!r}.", field_name, where)
+    try:
+        if isinstance(value, float):
+            d = Decimal(repr(value))
+        elif isinstance(value, str):
+            d = Decimal(value.strip().replace("%", "").replace(",", ".").strip())
+        else:
+            d = Decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        raise OgiltigtVarde(f"en procentsats väntades, inte {value!r}.", field_name, where) from None
+    if not d.is_finite() or abs(d) > 100:
+        raise OgiltigtVarde(f"procentsatsen {value!r} är orimlig.", field_name, where)
+    return d
+
+
+def _check_dag(value: object, field_name: str, where: str | None, *, allow_year: bool = False) -> None:
+    if value is None:
+        return
+    if isinstance(value, _dt.datetime) or not isinstance(value, (_dt.date, int)) or isinstance(value, bool):
+        raise OgiltigtDatum(f"ett datum (ÅÅÅÅ-MM-DD) väntades, inte {value!r}.", field_name, where)
+    if isinstance(value, int):
+        if not allow_year:
+            raise OgiltigtDatum(f"ett fullständigt datum väntades, inte bara ett år ({value}).", field_name, where)
+        if not 1800 <= value <= 2200:
+            raise OgiltigtDatum(f"året {value} är orimligt.", field_name, where)
+
+
+@dataclass(frozen=True)
+class Forsaljning:
+    """The sale: dates, costs, settings and (optionally) the price.
+
+    ``utmatningsdag`` starts the tillägg interest; in konkurs
+    ``konkursansokningsdag`` does, and where the price was deposited
+    ``deponeringsdag`` does (JB 6 kap. 3 §). ``manader`` replaces the dates
+    (exam exercises) and then needs a fixed ``referensranta``.
+    ``referensranta`` is in percent (2.0 means 2 %); ``None`` means the shipped table.
+    """
+
+    fordelningsdag: _dt.date | None = None
+    utmatningsdag: _dt.date | None = None
+    konkurs: bool = False
+    konkursansokningsdag: _dt.date | None = None
+    deponeringsdag: _dt.date | None = None
+    sakagarforteckningsdag: _dt.date | None = None
+    manader: Decimal | None = None
+    forrattningskostnader: Decimal = Decimal(0)
+    referensranta: Decimal | None = None
+    tidsberakning: str = "manader"
+    rattighet_bryter_block: bool = True
+    kopeskilling: Decimal | None = None
+    ranta_kopeskilling: Decimal = Decimal(0)
+    fastighet: str = ""
+
+    def __post_init__(self) -> None:
+        w = "försäljningen"
+        for name in ("fordelningsdag", "utmatningsdag", "konkursansokningsdag", "deponeringsdag", "sakagarforteckningsdag"):
+            _check_dag(getattr(self, name), name, w)
+        if self.tidsberakning not in TIDSBERAKNING:
+            raise OgiltigtVarde(f"'manader' eller 'dagar' väntades, inte {self.tidsberakning!r}.", "tidsberakning", w)
+        for name in ("forrattningskostnader", "ranta_kopeskilling"):
+            object.__setattr__(self, name, belopp(getattr(self, name), name, w))
+        for name in ("kopeskilling", "manader"):
+            object.__setattr__(self, name, belopp(getattr(self, name), name, w, allow_none=True))
+        if self.referensranta is not None:
+            object.__setattr__(self, "referensranta", procent(self.referensranta, "referensranta", w))
+        for name in ("konkurs", "rattighet_bryter_block"):
+            if not isinstance(getattr(self, name), bool):
+                raise OgiltigtVarde(f"sant eller falskt väntades, inte {getattr(self, name)!r}.", name, w)
+
+    @property
+    def startdag(self) -> _dt.date | None:
+        """The day the tillägg interest starts (JB 6 kap. 3 §)."""
+        if self.deponeringsdag is not None:
+            return self.deponeringsdag
+        if self.konkurs:
+            return self.konkursansokningsdag
+        return self.utmatningsdag
+
+    @property
+    def startdag_falt(self) -> str:
+        if self.deponeringsdag is not None:
+            return "deponeringsdag"
+        return "konkursansokningsdag" if self.konkurs else "utmatningsdag"
+
+    @property
+    def medel(self) -> Decimal | None:
+        """The money distributed: köpeskilling plus interest on it."""
+        if self.kopeskilling is None:
+            return None
+        return self.kopeskilling + self.ranta_kopeskilling
+
+
+@dataclass(frozen=True)
+class Inskrivning:
+    """A registration: an inteckning (with ``belopp``) or a right.
+
+    ``dag`` is the inskrivningsdag (or only a year). ``ordning`` orders
+    registrations of the same day (lower first); without it they have equal
+    rank (JB 17 kap.). An unregistered right gives its rank date as ``dag``.
+    ``innehavare`` is who holds the pantbrev; an inteckning nobody holds
+    is the owner's (ägarhypotek whole, JB 6 kap.).
+    """
+
+    id: str
+    dag: Dag
+    slag: str = SLAG_INTECKNING
+    belopp: Decimal | None = None
+    ordning: int | None = None
+    innehavare: str = ""
+    beskrivning: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise OgiltigtVarde("varje inskrivning behöver ett id (text).", "id", "inskrivningarna")
+        w = f"inskrivning {self.id}"
+        if self.dag is None:
+            raise OgiltigtDatum("inskrivningsdagen saknas.", "dag", w)
+        _check_dag(self.dag, "dag", w, allow_year=True)
+        if self.slag not in SLAG:
+            raise OgiltigtVarde(f"ett av {', '.join(SLAG)} väntades, inte {self.slag!r}.", "slag", w)
+        if self.slag == SLAG_INTECKNING:
+            object.__setattr__(self, "belopp", belopp(self.belopp, "belopp", w))
+            if self.belopp == 0:
+                raise OgiltigtBelopp("belopp", self.belopp, w, reason="ett pantbrev på 0 kr är inte en inteckning")
+        elif self.belopp not in (None, 0, Decimal(0)):
+            raise OgiltigtVarde("en rättighet har inget belopp; lämna fältet tomt.", "belopp", w)
+        if self.ordning is not None and (isinstance(self.ordning, bool) or not isinstance(self.ordning, int)):
+            raise OgiltigtVarde(f"ett heltal väntades, inte {self.ordning!r}.", "ordning", w)
+
+    @property
+    def ar_inteckning(self) -> bool:
+        return self.slag == SLAG_INTECKNING
+
+    @property
+    def rangdag(self) -> _dt.date:
+        """The day used for ranking: a bare year ranks as its first day and ties with that whole year."""
+        return _dt.date(self.dag, 1, 1) if isinstance(self.dag, int) else self.dag
+
+
+@dataclass(frozen=True)
+class Fordran:
+    """A claim as notified (bevakad): capital, interest, costs and its security.
+
+    ``pantbrev`` are pledged to the creditor in first hand; ``overhypotek``
+    in second hand (paid from the ägarhypotek, no tillägg, JB 6 kap. 3 § 3 st.);
+    ``utmatta_pantbrev`` are the owner's pantbrev attached for this claim (paid
+    from the ägarhypotek, no tillägg). ``frl6_1`` marks special priority under
+    FRL 6 § 1. An unsecured claim that is not the exekutionsfordran needs a
+    ``rangdag`` (e.g. the day of another attachment).
+    ``personligt_ansvar`` false means the brist is a loss (tredjemanspant, non-recourse).
+    """
+
+    id: str
+    borgenar: str
+    kapital: Decimal
+    ranta: Decimal = Decimal(0)
+    kostnader: Decimal = Decimal(0)
+    pantbrev: tuple[str, ...] = ()
+    overhypotek: tuple[str, ...] = ()
+    utmatta_pantbrev: tuple[str, ...] = ()
+    exekutionsfordran: bool = False
+    frl6_1: bool = False
+    personligt_ansvar: bool = True
+    rangdag: _dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise OgiltigtVarde("varje fordran behöver ett id (text).", "id", "fordringarna")
+        w = f"fordran {self.id}"
+        if not isinstance(self.borgenar, str) or not self.borgenar.strip():
+            raise OgiltigtVarde("borgenären saknas.", "borgenar", w)
+        for name in ("kapital", "ranta", "kostnader"):
+            object.__setattr__(self, name, belopp(getattr(self, name), name, w))
+        for name in ("pantbrev", "overhypotek", "utmatta_pantbrev"):
+            v = getattr(self, name)
+            if isinstance(v, str):
+                v = (v,)
+            try:
+                v = tuple(v)
+            except TypeError:
+                raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {v!r}.", name, w) from None
+            if not all(isinstance(x, str) and x.strip() for x in v):
+                raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {v!r}.", name, w)
+            object.__setattr__(self, name, v)
+        for name in ("exekutionsfordran", "frl6_1", "personligt_ansvar"):
+            if not isinstance(getattr(self, name), bool):
+                raise OgiltigtVarde(f"sant eller falskt väntades, inte {getattr(self, name)!r}.", name, w)
+        _check_dag(self.rangdag, "rangdag", w)
+
+    @property
+    def belopp(self) -> Decimal:
+        """The whole claim: capital + interest + costs."""
+        return self.kapital + self.ranta + self.kostnader
+
+
+@dataclass(frozen=True)
+class Arende:
+    """A whole case: the sale, its registrations and the notified claims."""
+
+    forsaljning: Forsaljning
+    inskrivningar: tuple[Inskrivning, ...] = field(default_factory=tuple)
+    fordringar: tuple[Fordran, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inskrivningar", tuple(self.inskrivningar))
+        object.__setattr__(self, "fordringar", tuple(self.fordringar))
