@@ -1,0 +1,106 @@
+"""Walking the money down the rows (RULES §7, UB 13 kap.).
+
+Amounts here are whole öre (``int``) so every split is exact. Within a group of equal rank that the
+money does not cover, the shares are proportional to the entitlements and rounded to öre by the
+D'Hondt (Jefferson) divisor method: every share is at least its exact quota rounded down, never above
+the entitlement, the shares add up to the money exactly, and a larger sum never gives any member
+less (no "Alabama paradox", which the largest-remainder method has). See RULES §7 p. 3.
+
+>>> prorata([300, 100], 200)
+[150, 50]
+>>> prorata([1, 1, 1], 2)          # ties go to the earlier row
+[1, 1, 0]
+>>> coverage([(1, Decimal("100")), (2, Decimal("50")), (2, Decimal("150"))], Decimal("120"))
+[Decimal('100.00'), Decimal('5.00'), Decimal('15.00')]
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from .errors import OgiltigtBelopp
+from .format import ORE, ore
+
+
+def till_ore(amount: Decimal) -> int:
+    """Kronor (Decimal) to whole öre, half up."""
+    return int(ore(amount) * 100)
+
+
+def fran_ore(n: int) -> Decimal:
+    """Whole öre to kronor."""
+    return (Decimal(n) / 100).quantize(ORE)
+
+
+def prorata(entitlements: Sequence[int], money: int) -> list[int]:
+    """Split ``money`` öre between ``entitlements`` (öre) in proportion, exactly, house-monotone.
+
+    With ``money`` at least the sum, every entitlement is paid in full.
+    """
+    total = sum(entitlements)
+    if money >= total:
+        return list(entitlements)
+    if money <= 0:
+        return [0] * len(entitlements)
+    quota = Fraction(money, total)
+    shares = [int(e * quota) for e in entitlements]  # floor: e * quota >= 0
+    rest = money - sum(shares)
+    heap = [(Fraction(a + 1, e), i) for i, (a, e) in enumerate(zip(shares, entitlements)) if e > 0]
+    heapq.heapify(heap)
+    for _ in range(rest):
+        _, i = heapq.heappop(heap)
+        shares[i] += 1
+        if shares[i] < entitlements[i]:
+            heapq.heappush(heap, (Fraction(shares[i] + 1, entitlements[i]), i))
+    return shares
+
+
+def walk(groups: Sequence[Sequence[Sequence[int]]], money: int) -> tuple[list[list[list[int]]], int]:
+    """Pay ``money`` down ``groups`` (best rank first). A group is a list of sharing units; a unit is a
+    list of row entitlements paid one after the other (a pantbrev: creditor first, then ägarhypotek).
+    Units of one group share pro rata by their totals. Returns the payments in the same shape and the
+    money left (the överskott).
+    """
+    out: list[list[list[int]]] = []
+    left = money
+    for group in groups:
+        unit_totals = [sum(u) for u in group]
+        unit_pay = prorata(unit_totals, left)
+        left -= sum(unit_pay)
+        paid_group = []
+        for unit, pay in zip(group, unit_pay):
+            rows = []
+            for ent in unit:
+                p = min(ent, pay)
+                rows.append(p)
+                pay -= p
+            paid_group.append(rows)
+        out.append(paid_group)
+    return out, left
+
+
+def coverage(rader: Sequence[tuple[Hashable, Decimal]], medel: Decimal) -> list[Decimal]:
+    """What each row of a precomputed list receives: ``rader`` are ``(ordning, formansratt)`` in priority
+    order (equal ``ordning`` = equal rank, sharing pro rata, RULES §7), ``medel`` the money.
+
+    Adjacent rows with the same ``ordning`` form one group.
+    """
+    money = till_ore(medel)
+    if money < 0:
+        raise OgiltigtBelopp("pris", medel)
+    groups: list[list[list[int]]] = []
+    last: object = object()
+    for rank, ent in rader:
+        e = till_ore(ent)
+        if e < 0:
+            raise OgiltigtBelopp("formansratt", ent)
+        if groups and rank == last:
+            groups[-1].append([e])
+        else:
+            groups.append([[e]])
+        last = rank
+    paid, _ = walk(groups, money)
+    return [fran_ore(unit[0]) for group in paid for unit in group]

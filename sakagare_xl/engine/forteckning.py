@@ -1,0 +1,530 @@
+"""The sakägarförteckning: order of priority, tillägg, ägarhypotek, skyddsbelopp, rights and fördelning.
+
+See RULES.md §2–§7, JB 6 kap. 3 §, JB 17 kap., UB 12 kap. 29 §, FRL 6 och 8 §§.
+:func:`berakna` is the one entry point; it is pure (no files, no clock).
+
+Lawline 15971 (E2): costs 5 000 before D, A 85 000 + ägarhypotek 5 000, B 75 000, C 12 000 +
+ägarhypotek 28 000, D receives 10 000 of 25 000.
+
+>>> import datetime as dt
+>>> from decimal import Decimal as D
+>>> from sakagare_xl.engine.model import Arende, Forsaljning, Inskrivning, Fordran
+>>> case = Arende(
+...     Forsaljning(manader=D(0), referensranta=D("1.5"), forrattningskostnader=D(5000), kopeskilling=D(220000)),
+...     [Inskrivning("P1980", 1980, belopp=D(90000)), Inskrivning("P1984", 1984, belopp=D(70000)),
+...      Inskrivning("P1991", 1991, belopp=D(40000)), Inskrivning("P1996", 1996, belopp=D(40000))],
+...     [Fordran("A", "A", D(85000), pantbrev=("P1980",)), Fordran("B", "B", D(75000), pantbrev=("P1984",)),
+...      Fordran("C", "C", D(12000), pantbrev=("P1991",)),
+...      Fordran("D", "D", D(25000), pantbrev=("P1996",), exekutionsfordran=True)])
+>>> r = berakna(case)
+>>> r.skyddsbelopp, r.fordran("D").utfaller, r.fordran("D").brist, r.agarhypotek_till_agaren, r.overskott
+(Decimal('210000.00'), Decimal('10000.00'), Decimal('15000.00'), Decimal('33000.00'), Decimal('0.00'))
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .format import kr, ore
+from .fordelning import fran_ore, till_ore, walk
+from .model import Arende, Fordran, Inskrivning
+from .referensranta import Referensrantetabell, nasta_halvar
+from .resultat import FordranResultat, Rad, Resultat
+from .tillagg import Period, Tak, fast_tak, perioder
+from .validering import validera
+
+AGAREN = "Ägaren"
+NOLL = Decimal("0.00")
+_SIST = 10**9
+
+SLAGNAMN = {
+    "servitut": "Servitut",
+    "nyttjanderatt": "Nyttjanderätt",
+    "hyresavtal": "Hyresrätt",
+    "arrende": "Arrende",
+    "rattighet": "Rättighet",
+}
+
+
+@dataclass
+class _Rad:
+    """A row under construction (amounts exact until shown)."""
+
+    typ: str
+    ids: tuple[str, ...]
+    sakagare: str
+    andelar: list[tuple[str, Decimal]] = field(default_factory=list)
+    formansratt: Decimal = NOLL
+    kapitaldel: Decimal = NOLL
+    tillagg: Decimal = NOLL
+    tak: Tak | None = None
+    slag: str = ""
+    block: tuple[str, ...] = ()
+    text: str = ""
+    skyddad: bool = False
+    status: str | None = None
+
+
+def _dag(d: object) -> str:
+    return d.isoformat() if isinstance(d, _dt.date) else str(d)
+
+
+def _ar(i: Inskrivning) -> str:
+    return str(i.dag) if isinstance(i.dag, int) else i.dag.isoformat()
+
+
+class _Berakning:
+    def __init__(self, arende: Arende, tabell: Referensrantetabell | None):
+        validera(arende)
+        self.arende = arende
+        self.f = arende.forsaljning
+        self.tabell = tabell
+        self.insk = {i.id: i for i in arende.inskrivningar}
+        self.claims: list[Fordran] = list(arende.fordringar)
+        first = {p for c in self.claims for p in c.pantbrev}
+        for i in arende.inskrivningar:
+            if i.ar_inteckning and i.innehavare and i.id not in first:
+                self.claims.append(Fordran(f"{i.id} (innehav)", i.innehavare, i.belopp, pantbrev=(i.id,)))
+        self.claim = {c.id: c for c in self.claims}
+        self.remaining = {c.id: c.belopp for c in self.claims}
+        self.exek = next((c for c in self.claims if c.exekutionsfordran), None)
+        if self.f.manader is not None:
+            self.perioder: tuple[Period, ...] = fast_tak(Decimal(0), self.f.referensranta, Fraction(self.f.manader)).perioder
+        else:
+            self.perioder = perioder(
+                self.f.startdag, self.f.fordelningsdag, tabell,
+                sakagarforteckningsdag=self.f.sakagarforteckningsdag,
+                tidsberakning=self.f.tidsberakning,
+                referensranta=self.f.referensranta,
+                fran_falt=self.f.startdag_falt,
+            )
+
+    # ---- order of priority (RULES §2) ----
+    def ranking(self) -> list[list[tuple[str, object]]]:
+        posts: list[tuple[tuple, int, str, object]] = []
+        n = 0
+        for c in self.claims:
+            if c.frl6_1:
+                posts.append(((0,), n, "frl6", c)); n += 1
+        for i in self.arende.inskrivningar:
+            posts.append(((1, i.rangdag, i.ordning or 0, 0), n, "insk", i)); n += 1
+        for c in self.claims:
+            secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1
+            if not secured:
+                day = c.rangdag or (self.f.utmatningsdag if c.exekutionsfordran else None)
+                key = (1, day, _SIST, 1) if day is not None else (2,)
+                posts.append((key, n, "oprioriterad", c)); n += 1
+            elif c.exekutionsfordran and not c.frl6_1 and not self.f.konkurs and self.f.utmatningsdag is not None:
+                # the part of the sökande's claim the pantbrev do not cover has priority from the
+                # utmätning (FRL 8 §), after registrations entered before it
+                posts.append(((1, self.f.utmatningsdag, _SIST, 1), n, "utmatning", c)); n += 1
+        posts.sort(key=lambda p: (p[0], p[1]))
+        groups: list[list[tuple[str, object]]] = []
+        last = None
+        for key, _, kind, obj in posts:
+            if groups and key == last:
+                groups[-1].append((kind, obj))
+            else:
+                groups.append([(kind, obj)])
+            last = key
+        return groups
+
+    def holder(self, pid: str) -> str | None:
+        for c in self.claims:
+            if pid in c.pantbrev:
+                return c.borgenar
+        return None
+
+    def blocks(self, groups: list[list[tuple[str, object]]]) -> dict[str, tuple[str, ...]]:
+        """Blockregeln (JB 6 kap. 3 § 2 st.): pantbrev of one creditor with equal rank or directly after
+        each other form one block. A right in between breaks it unless ``rattighet_bryter_block`` is false."""
+        block_of: dict[str, list[str]] = {}
+        open_blocks: dict[str, list[str]] = {}
+        for group in groups:
+            only_rights = all(k == "insk" and not o.ar_inteckning for k, o in group)
+            if only_rights and not self.f.rattighet_bryter_block:
+                continue
+            here: dict[str, list[str]] = {}
+            for kind, obj in group:
+                if kind == "insk" and obj.ar_inteckning:
+                    h = self.holder(obj.id)
+                    if h is not None:
+                        here.setdefault(h, []).append(obj.id)
+            new_open = {}
+            for h, pids in here.items():
+                blk = open_blocks.get(h) or []
+                blk.extend(pids)
+                new_open[h] = blk
+                for p in blk:
+                    block_of[p] = blk
+            open_blocks = new_open
+        return {p: tuple(b) for p, b in block_of.items()}
+
+    # ---- rows ----
+    def take(self, cid: str, amount: Decimal) -> Decimal:
+        a = max(min(self.remaining[cid], amount), Decimal(0))
+        self.remaining[cid] -= a
+        return a
+
+    def pantbrev_unit(self, p: Inskrivning, block_of: dict[str, tuple[str, ...]]) -> list[_Rad]:
+        rows: list[_Rad] = []
+        left = p.belopp
+        eligible = [c for c in self.claims if p.id in c.pantbrev]
+        if eligible:
+            row = _Rad("fordran", (p.id,), eligible[0].borgenar, slag="inteckning")
+            need_before = sum(self.remaining[c.id] for c in eligible)
+            for c in eligible:
+                a = self.take(c.id, left)
+                left -= a
+                row.andelar.append((c.id, a))
+            row.kapitaldel = p.belopp - left
+            blk = block_of.get(p.id, (p.id,))
+            text = (f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}")
+            if row.kapitaldel < need_before:
+                text += f" > {kr(p.belopp)}" if row.kapitaldel == p.belopp else ""
+            if blk[-1] == p.id:
+                bsum = sum(self.insk[b].belopp for b in blk)
+                blk_claims = [c for c in self.claims if any(b in c.pantbrev for b in blk)]
+                need = sum(self.remaining[c.id] for c in blk_claims)
+                tak = Tak(bsum, self.perioder)
+                t = ore(min(need, max(tak.tak, Decimal(0))))
+                row.tak = tak
+                if len(blk) > 1:
+                    row.block = blk
+                    years = "+".join(_ar(self.insk[b]) for b in blk)
+                    text = (f"Block {years} ({row.sakagare}, blockregeln JB 6 kap. 3 § 2 st.): "
+                            f"{kr(bsum)} + {tak.formel()} = {kr(bsum + tak.tak)} som högst; ")
+                    text += f"på denna rad kapital {kr(row.kapitaldel)}"
+                else:
+                    text += (f"; tillägg högst {tak.formel()} = {kr(tak.tak)} (JB 6 kap. 3 §)")
+                rest = t
+                for c in blk_claims:
+                    a = self.take(c.id, rest)
+                    rest -= a
+                    for k, (cid, amt) in enumerate(row.andelar):
+                        if cid == c.id:
+                            row.andelar[k] = (cid, amt + a)
+                            break
+                    else:
+                        row.andelar.append((c.id, a))
+                row.tillagg = t
+                if t:
+                    text += f"; tillägg {kr(t)} används"
+                    if t < tak.tak:
+                        text += " (fordran behöver inte mer; outnyttjat tak blir inte ägarhypotek)"
+                elif len(blk) == 1:
+                    text += "; inget tillägg behövs"
+            else:
+                text += f"; pantbrevet ingår i block {'+'.join(_ar(self.insk[b]) for b in blk)}, tillägget placeras efter sista pantbrevet"
+            row.andelar = [(cid, ore(a)) for cid, a in row.andelar]
+            row.formansratt = sum((a for _, a in row.andelar), NOLL)
+            row.text = text + f". Förmånsrätt {kr(row.formansratt)}."
+            rows.append(row)
+        for kind, attr, why in (("overhypotek", "overhypotek", "pantsatt i andra hand (överhypotek)"),
+                                ("utmatt", "utmatta_pantbrev", "utmätt för fordringen")):
+            for c in self.claims:
+                if p.id in getattr(c, attr):
+                    need = self.remaining[c.id]
+                    a = self.take(c.id, left)
+                    left -= a
+                    row = _Rad(kind, (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a, slag="inteckning")
+                    row.formansratt = ore(a)
+                    row.text = (f"Ägarhypotek i pantbrev {p.id} {why} till {c.borgenar}: min(fordran {kr(need)}, "
+                                f"kvar av pantbrevet {kr(a + left)}) = {kr(a)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
+                    rows.append(row)
+        if left > 0:
+            row = _Rad("agarhypotek", (p.id,), AGAREN, kapitaldel=left, formansratt=ore(left), slag="inteckning")
+            used = p.belopp - left
+            row.text = (f"Ägarhypotek i pantbrev {p.id} ({_ar(p)}): {kr(p.belopp)} − {kr(used)} = {kr(left)} "
+                        "tillfaller ägaren på pantbrevets plats, utan tillägg.") if used else (
+                        f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek.")
+            rows.append(row)
+        return rows
+
+    def claim_row(self, kind: str, c: Fordran) -> _Rad:
+        need = self.remaining[c.id]
+        a = self.take(c.id, need)
+        row = _Rad("frl6" if kind == "frl6" else "fordran", (), c.borgenar, andelar=[(c.id, ore(a))],
+                   kapitaldel=a, formansratt=ore(a), slag="fordran")
+        if kind == "frl6":
+            row.text = f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
+        elif kind == "utmatning":
+            row.text = (f"Den del av exekutionsfordran ({c.borgenar}) som pantbreven inte täcker, {kr(a)}, har "
+                        f"förmånsrätt genom utmätningen {_dag(self.f.utmatningsdag)} (FRL 8 §), efter inskrivningar "
+                        "före den dagen.")
+        elif c.rangdag is None and not c.exekutionsfordran:
+            row.text = f"Fordran för {c.borgenar} utan förmånsrätt i fastigheten: {kr(a)}."
+        else:
+            day = c.rangdag or self.f.utmatningsdag
+            row.text = (f"Fordran för {c.borgenar} utan pantbrev: förmånsrätt från {_dag(day)} (FRL 8 §), "
+                        f"{kr(a)}.") if day else f"Fordran för {c.borgenar} utan förmånsrätt: {kr(a)}."
+        return row
+
+    def rows(self) -> list[list[list[_Rad]]]:
+        groups = self.ranking()
+        block_of = self.blocks(groups)
+        out: list[list[list[_Rad]]] = []
+        for group in groups:
+            units: list[list[_Rad]] = []
+            for kind, obj in group:
+                if kind == "insk":
+                    if obj.ar_inteckning:
+                        units.append(self.pantbrev_unit(obj, block_of))
+                    else:
+                        r = _Rad("rattighet", (obj.id,), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
+                                 slag=obj.slag)
+                        units.append([r])
+                else:
+                    units.append([self.claim_row(kind, obj)])
+            out.append(units)
+        return out
+
+
+def _settings(b: _Berakning) -> dict[str, Any]:
+    f = b.f
+    return {
+        "tidsberakning": f.tidsberakning,
+        "referensranta": "tabell" if f.referensranta is None else float(f.referensranta),
+        "referensranta_perioder": [
+            {"referensranta": float(p.referensranta), "tid": p.tid.text} for p in b.perioder
+        ],
+        "manader": None if f.manader is None else float(f.manader),
+        "startdag": None if f.manader is not None or f.startdag is None else f.startdag.isoformat(),
+        "startdag_falt": f.startdag_falt,
+        "fordelningsdag": None if f.fordelningsdag is None else f.fordelningsdag.isoformat(),
+        "sakagarforteckningsdag": None if f.sakagarforteckningsdag is None else f.sakagarforteckningsdag.isoformat(),
+        "konkurs": f.konkurs,
+        "rattighet_bryter_block": f.rattighet_bryter_block,
+        "kostnader_placeras": "först (konkurs)" if f.konkurs else "närmast före exekutionsfordran",
+        "lika_rang": "delar proportionellt per pantbrev (D'Hondt per öre); inom ett pantbrev borgenären före ägarhypoteket",
+        "avrundning": "öre, halvt uppåt, endast visade belopp",
+        "exekutionsfordran_utan_pantbrev": "efter inskrivningar t.o.m. utmätningsdagen (FRL 8 §)",
+    }
+
+
+def _warnings(b: _Berakning) -> list[str]:
+    out = []
+    f = b.f
+    if f.referensranta is None and f.manader is None and b.tabell is not None and f.fordelningsdag > f.startdag:
+        day = f.startdag
+        end = f.fordelningsdag if f.sakagarforteckningsdag is None else min(f.fordelningsdag, f.sakagarforteckningsdag)
+        seen = set()
+        while day < end or day == f.startdag:
+            s = b.tabell.sats(day)
+            if s.status != "verified" and s.fran not in seen:
+                seen.add(s.fran)
+                out.append(f"Referensräntan för halvåret från {s.fran.isoformat()} ({s.procent} %) är inte "
+                           f"bekräftad ({s.status}: {s.kalla}); kontrollera den mot Riksbanken.")
+            day = nasta_halvar(day)
+            if day >= end:
+                break
+    return out
+
+
+def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Resultat:
+    """The sakägarförteckning of ``arende`` and, when it has a köpeskilling, the fördelning.
+
+    ``tabell`` is the referensränta table (:func:`sakagare_xl.referensranta_data.las_tabell`); it is
+    needed only when the case gives no fixed ``referensranta``.
+    """
+    b = _Berakning(arende, tabell)
+    groups = b.rows()
+    f = b.f
+
+    # costs (RULES §2 p. 4): first in konkurs, else immediately before the exekutionsfordran's best rank
+    cost = _Rad("kostnader", (), "Förrättningskostnader", formansratt=ore(f.forrattningskostnader),
+                kapitaldel=f.forrattningskostnader, slag="kostnader")
+    exek_pos = None
+    if b.exek is not None:
+        for gi, group in enumerate(groups):
+            for ui, unit in enumerate(group):
+                for ri, row in enumerate(unit):
+                    if exek_pos is None and any(cid == b.exek.id for cid, _ in row.andelar):
+                        exek_pos = (gi, ui, ri)
+    if f.konkurs or exek_pos is None:
+        cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} tas först" +
+                     (" (konkurs)." if f.konkurs else "."))
+        groups.insert(0, [[cost]])
+        cost_gi = 0
+        if exek_pos is not None:
+            exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
+    else:
+        cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} placeras närmast före exekutionsfordran "
+                     f"({b.exek.borgenar}) (UB 12 kap.).")
+        cost_gi = exek_pos[0]
+        groups.insert(cost_gi, [[cost]])
+        exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
+
+    # protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §)
+    def better(gi: int, ui: int, ri: int) -> bool:
+        if exek_pos is None:
+            return True  # konkurs without sökande: the konkursbo ranks last
+        eg, eu, er = exek_pos
+        return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er)
+
+    skydd = NOLL
+    parts = []
+    for gi, group in enumerate(groups):
+        for ui, unit in enumerate(group):
+            for ri, row in enumerate(unit):
+                if row.typ == "kostnader" or better(gi, ui, ri):
+                    row.skyddad = True
+                    if row.formansratt:
+                        skydd += row.formansratt
+                        parts.append(f"{kr(row.formansratt)} ({row.sakagare}{', ' + row.ids[0] if row.ids else ''})")
+    if exek_pos is None:
+        skydd_text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
+    else:
+        skydd_text = f"Kostnaderna och allt med bättre rätt än exekutionsfordran ({b.exek.borgenar})"
+    skydd_text += f" (UB 12 kap. 29 §): {' + '.join(parts) if parts else '0'} = {kr(skydd)}."
+
+    # rights: förbehåll, upphör or dubbelutrop (RULES §6)
+    money_before = False
+    for gi, group in enumerate(groups):
+        money_here = False
+        for ui, unit in enumerate(group):
+            for ri, row in enumerate(unit):
+                if row.typ == "rattighet":
+                    name = SLAGNAMN[row.slag]
+                    if row.skyddad and money_before:
+                        row.status = "dubbelutrop"
+                        row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran men sämre än en skyddad "
+                                    "fordran: dubbelutrop (med och utan förbehåll); ger inga pengar.")
+                    elif row.skyddad:
+                        row.status = "forbehall"
+                        row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran och förbehålls vid "
+                                    "försäljningen; ger inga pengar.")
+                    else:
+                        row.status = "upphor"
+                        row.text = (f"{name} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
+                                    "försäljningen, om inte budet täcker allt med bättre rätt.")
+                elif row.skyddad and row.typ in ("fordran", "frl6", "overhypotek", "utmatt") and row.formansratt > 0:
+                    money_here = True
+        money_before = money_before or money_here
+
+    # fördelning (RULES §7)
+    medel = f.medel
+    paid_rows: dict[int, int] | None = None
+    overskott = None
+    flat = [(gi, ui, ri, row) for gi, g in enumerate(groups) for ui, u in enumerate(g) for ri, row in enumerate(u)]
+    if medel is not None:
+        ents = [[[till_ore(r.formansratt) for r in unit] for unit in group] for group in groups]
+        paid, left = walk(ents, till_ore(medel))
+        paid_rows = {}
+        for gi, group in enumerate(paid):
+            for ui, unit in enumerate(group):
+                for ri, p in enumerate(unit):
+                    paid_rows[id(groups[gi][ui][ri])] = p
+        overskott = fran_ore(left)
+        # a right ranking after the sökande is kept when the price covers everything before it
+        short_before = False
+        for gi, group in enumerate(groups):
+            for unit in group:
+                for row in unit:
+                    if row.typ == "rattighet" and row.status == "upphor" and not short_before:
+                        row.status = "forbehall"
+                        row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
+            short_before = short_before or any(
+                paid_rows[id(r)] < till_ore(r.formansratt) for unit in group for r in unit)
+
+    # shape the public rows
+    rader: list[Rad] = []
+    received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
+    enhet = 0
+    prev = None
+    for nr, (gi, ui, ri, row) in enumerate(flat, start=1):
+        if (gi, ui) != prev:
+            enhet += 1
+            prev = (gi, ui)
+        utfaller = None
+        text = row.text
+        if paid_rows is not None:
+            utfaller = fran_ore(paid_rows[id(row)])
+            rest = utfaller
+            for cid, amt in row.andelar:
+                x = min(rest, amt)
+                received[cid] += x
+                rest -= x
+            if row.typ != "rattighet":
+                if utfaller == row.formansratt:
+                    text += f" Utfaller {kr(utfaller)} (fullt)."
+                elif utfaller:
+                    text += f" Utfaller {kr(utfaller)} av {kr(row.formansratt)}: medlen räcker inte längre."
+                else:
+                    text += f" Utfaller 0: medlen är slut."
+        rader.append(Rad(
+            nr=nr, ordning=gi + 1, typ=row.typ, ids=row.ids,
+            fordran_ids=tuple(cid for cid, _ in row.andelar), sakagare=row.sakagare,
+            formansratt=row.formansratt, kapitaldel=ore(row.kapitaldel), tillagg=row.tillagg,
+            tillagg_tak=None if row.tak is None else ore(row.tak.tak), skyddad=row.skyddad, status=row.status,
+            forklaring=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag, block=row.block,
+            utfaller=utfaller,
+        ))
+
+    fordringar = []
+    for c in b.claims:
+        fr = sum((a for r in rader for cid, a in r.andelar if cid == c.id), NOLL)
+        text = f"{c.borgenar}: fordran {kr(c.belopp)}, varav {kr(fr)} med förmånsrätt"
+        if fr < c.belopp:
+            text += f"; {kr(c.belopp - fr)} utanför pantbreven"
+        kwargs: dict[str, Any] = {}
+        if paid_rows is not None:
+            u = received[c.id]
+            brist = max(ore(c.belopp) - u, NOLL)
+            rest = u
+            split = {}
+            for part in ("kostnader", "ranta", "kapital"):  # costs, then interest, then capital (RULES §7 p. 5)
+                amount = ore(getattr(c, part))
+                x = min(rest, amount)
+                rest -= x
+                split[part] = amount - x
+            kwargs = dict(utfaller=u, brist=brist, brist_kostnader=split["kostnader"], brist_ranta=split["ranta"],
+                          brist_kapital=split["kapital"])
+            text += f"; utfaller {kr(u)}, brist {kr(brist)}"
+            if brist:
+                text += (" (kvarstår som personlig fordran mot gäldenären)" if c.personligt_ansvar
+                         else " (förlust för borgenären: inget personligt ansvar)")
+        fordringar.append(FordranResultat(
+            id=c.id, borgenar=c.borgenar, fordran=ore(c.belopp), kapital=ore(c.kapital), ranta=ore(c.ranta),
+            kostnader=ore(c.kostnader), formansratt=fr, personligt_ansvar=c.personligt_ansvar,
+            exekutionsfordran=c.exekutionsfordran, forklaring=text + ".", **kwargs))
+
+    warnings = _warnings(b)
+    agarhypotek = None
+    if medel is not None:
+        agarhypotek = sum((r.utfaller for r in rader if r.typ == "agarhypotek"), NOLL)
+        if medel < skydd:
+            warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
+                            "får inte antas (UB 12 kap. 29 §).")
+    return Resultat(
+        fastighet=f.fastighet, rader=tuple(rader), fordringar=tuple(fordringar), skyddsbelopp=skydd,
+        exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
+        varningar=tuple(warnings), medel=None if medel is None else ore(medel), overskott=overskott,
+        agarhypotek_till_agaren=agarhypotek, forklaring_skyddsbelopp=skydd_text,
+    )
+
+
+def dubbelutrop_beslut(resultat: Resultat, ratt_id: str, bud_med: Decimal, bud_utan: Decimal) -> str:
+    """Decide a dubbelutrop given the best bid with förbehåll and the best bid without (RULES §6).
+
+    The property is sold without förbehåll (the right falls: ``"upphor"``) only if the bid with
+    förbehåll does not cover the claims with better rank than the right and the bid without covers
+    them better; otherwise with förbehåll (``"forbehall"``).
+    """
+    rows = resultat.rader
+    idx = next((k for k, r in enumerate(rows) if r.typ == "rattighet" and ratt_id in r.ids), None)
+    if idx is None:
+        from .errors import OkandReferens
+        raise OkandReferens(f"det finns ingen rättighet med id {ratt_id!r}.", "ratt_id")
+    rank = rows[idx].ordning
+    better = sum((r.formansratt for r in rows if r.ordning < rank), NOLL)
+    if bud_med >= better:
+        return "forbehall"
+    return "upphor" if min(bud_utan, better) > min(bud_med, better) else "forbehall"
+
+
+__all__ = ["berakna", "dubbelutrop_beslut"]

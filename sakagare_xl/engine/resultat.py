@@ -1,0 +1,195 @@
+"""Result value objects: the rows of the sakägarförteckning, each claim's outcome, and the whole result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .format import ore
+
+TYPER = ("kostnader", "frl6", "fordran", "overhypotek", "utmatt", "agarhypotek", "rattighet")
+STATUS = ("forbehall", "upphor", "dubbelutrop")
+
+
+@dataclass(frozen=True)
+class Rad:
+    """One row of the sakägarförteckning, in priority order.
+
+    ``ordning`` is the rank: rows of equal rank share it (and share the money pro rata by their
+    pantbrev when it does not cover them). ``formansratt`` is what has priority at this row
+    (capital + tillägg, ägarhypotek, costs), in kronor rounded to öre; ``andelar`` splits it by claim.
+    """
+
+    nr: int
+    ordning: int
+    typ: str
+    ids: tuple[str, ...]
+    fordran_ids: tuple[str, ...]
+    sakagare: str
+    formansratt: Decimal
+    kapitaldel: Decimal
+    tillagg: Decimal
+    tillagg_tak: Decimal | None
+    skyddad: bool
+    status: str | None
+    forklaring: str
+    enhet: int
+    andelar: tuple[tuple[str, Decimal], ...] = ()
+    slag: str = ""
+    block: tuple[str, ...] = ()
+    utfaller: Decimal | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "nr": self.nr,
+            "ordning": self.ordning,
+            "typ": self.typ,
+            "ids": list(self.ids),
+            "fordran_ids": list(self.fordran_ids),
+            "sakagare": self.sakagare,
+            "formansratt": _num(self.formansratt),
+            "kapitaldel": _num(self.kapitaldel),
+            "tillagg": _num(self.tillagg),
+            "tillagg_tak": _num(self.tillagg_tak),
+            "skyddad": self.skyddad,
+            "status": self.status,
+            "forklaring": self.forklaring,
+        }
+        if self.slag:
+            d["slag"] = self.slag
+        if self.block:
+            d["block"] = list(self.block)
+        if self.utfaller is not None:
+            d["utfaller"] = _num(self.utfaller)
+        return d
+
+
+@dataclass(frozen=True)
+class FordranResultat:
+    """One claim's outcome: how much has priority, what it receives and its brist (RULES §7 p. 5–6)."""
+
+    id: str
+    borgenar: str
+    fordran: Decimal
+    kapital: Decimal
+    ranta: Decimal
+    kostnader: Decimal
+    formansratt: Decimal
+    personligt_ansvar: bool
+    exekutionsfordran: bool
+    forklaring: str
+    utfaller: Decimal | None = None
+    brist: Decimal | None = None
+    brist_kostnader: Decimal | None = None
+    brist_ranta: Decimal | None = None
+    brist_kapital: Decimal | None = None
+
+    @property
+    def brist_personlig(self) -> Decimal | None:
+        """The brist that stays a personal, unsecured claim against the debtor."""
+        if self.brist is None:
+            return None
+        return self.brist if self.personligt_ansvar else Decimal("0.00")
+
+    @property
+    def brist_forlust(self) -> Decimal | None:
+        """The brist that is a loss for the creditor (tredjemanspant, non-recourse)."""
+        if self.brist is None:
+            return None
+        return Decimal("0.00") if self.personligt_ansvar else self.brist
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "borgenar": self.borgenar,
+            "fordran": _num(self.fordran),
+            "kapital": _num(self.kapital),
+            "ranta": _num(self.ranta),
+            "kostnader": _num(self.kostnader),
+            "formansratt": _num(self.formansratt),
+            "exekutionsfordran": self.exekutionsfordran,
+            "personligt_ansvar": self.personligt_ansvar,
+            "forklaring": self.forklaring,
+        }
+        if self.utfaller is not None:
+            d.update(
+                utfaller=_num(self.utfaller),
+                brist=_num(self.brist),
+                brist_kostnader=_num(self.brist_kostnader),
+                brist_ranta=_num(self.brist_ranta),
+                brist_kapital=_num(self.brist_kapital),
+                brist_personlig=_num(self.brist_personlig),
+                brist_forlust=_num(self.brist_forlust),
+            )
+        return d
+
+
+@dataclass(frozen=True)
+class Resultat:
+    """The sakägarförteckning (and, with a price, the fördelning) of a case."""
+
+    fastighet: str
+    rader: tuple[Rad, ...]
+    fordringar: tuple[FordranResultat, ...]
+    skyddsbelopp: Decimal
+    exekutionsfordran: str | None
+    installningar: dict[str, Any]
+    varningar: tuple[str, ...] = ()
+    medel: Decimal | None = None
+    overskott: Decimal | None = None
+    agarhypotek_till_agaren: Decimal | None = None
+    forklaring_skyddsbelopp: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lagsta_bud(self) -> Decimal:
+        """The lowest acceptable bid: it must cover the skyddsbelopp (UB 12 kap. 29 §)."""
+        return self.skyddsbelopp
+
+    @property
+    def utdelat(self) -> Decimal | None:
+        """Everything paid out at the rows (incl. ägarhypotek to the owner), without the överskott."""
+        if self.medel is None:
+            return None
+        return sum((r.utfaller for r in self.rader if r.utfaller is not None), Decimal("0.00"))
+
+    def rad(self, nr: int) -> Rad:
+        return self.rader[nr - 1]
+
+    def fordran(self, id: str) -> FordranResultat:
+        for f in self.fordringar:
+            if f.id == id:
+                return f
+        raise KeyError(id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; amounts are numbers in kronor rounded to öre."""
+        d: dict[str, Any] = {
+            "fastighet": self.fastighet,
+            "skyddsbelopp": _num(self.skyddsbelopp),
+            "lagsta_bud": _num(self.lagsta_bud),
+            "forklaring_skyddsbelopp": self.forklaring_skyddsbelopp,
+            "exekutionsfordran": self.exekutionsfordran,
+            "rader": [r.to_dict() for r in self.rader],
+            "fordringar": [f.to_dict() for f in self.fordringar],
+            "installningar": self.installningar,
+            "varningar": list(self.varningar),
+        }
+        if self.medel is not None:
+            d["medel"] = _num(self.medel)
+            d["utdelat"] = _num(self.utdelat)
+            d["agarhypotek_till_agaren"] = _num(self.agarhypotek_till_agaren)
+            d["overskott"] = _num(self.overskott)
+            d["brist_personlig"] = _num(sum((f.brist_personlig for f in self.fordringar), Decimal("0.00")))
+            d["brist_forlust"] = _num(sum((f.brist_forlust for f in self.fordringar), Decimal("0.00")))
+        d.update(self.extra)
+        return d
+
+
+def _num(value: Decimal | None) -> float | int | None:
+    """Kronor for JSON: rounded to öre; whole kronor as int so 826000 prints as 826000."""
+    if value is None:
+        return None
+    v = ore(value)
+    return int(v) if v == v.to_integral_value() else float(v)
