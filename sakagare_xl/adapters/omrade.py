@@ -1,0 +1,631 @@
+"""The range parser: a 2-D list of cell values laid out as in ``docs/layout.md`` → engine input.
+
+Two kinds of range:
+
+* **mode A** (a case): a header block (label | value rows) and a table whose heading row starts
+  with ``Ordning``; it becomes a :class:`~sakagare_xl.engine.model.Arende`;
+* **mode B** (a precomputed list): only a table with ``Ordning`` and ``Förmånsrätt`` columns
+  (and no ``Slag``); it becomes a tuple of :class:`Listrad` for
+  :func:`sakagare_xl.engine.fordelning.coverage`.
+
+Every table row below the heading is kept (:class:`Tabellrad`), blank ones too, so the Excel
+functions can return one value per table row. Errors name the cell: the table row and column
+heading, or the header label, plus the offset in the range and, when the caller gives the
+range's top-left address, the real A1 address.
+
+>>> sak = [
+...     ["Utmätningsdag", "2018-01-01"],
+...     ["Fördelningsdag", "2018-07-01"],
+...     ["Referensränta", 0.02],
+...     ["Ordning", "Id", "Inskrivningsdag", "Slag", "Inteckningsbelopp", "Sakägare", "Kapital"],
+...     [None, "P1990", 1990, "inteckning", 400000, "A-bank", 1300000],
+...     [None, "P1992", 1992, "inteckning", 300000, None, None],
+...     [None, None, None, None, None, None, None],
+... ]
+>>> o = las_omrade(sak)
+>>> o.lage, len(o.rader), o.rader[2].tom
+('A', 3, True)
+>>> o.arende.fordringar[0].pantbrev
+('P1990',)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from ..engine.errors import (
+    MotstridigaUppgifter,
+    OgiltigtVarde,
+    SakagareError,
+    SaknatVarde,
+)
+from ..engine.model import SLAG_RATTIGHETER, Arende, Fordran, Forsaljning, Inskrivning
+from .values import (
+    as_2d,
+    cell_address,
+    is_blank,
+    normalise,
+    parse_address,
+    to_bool,
+    to_date,
+    to_decimal,
+    to_int,
+    to_percent,
+    to_text,
+)
+
+# --------------------------------------------------------------------------- labels and headings
+
+#: header label (as the template writes it) → key
+HEADER_LABELS: dict[str, str] = {
+    "Fastighet": "fastighet",
+    "Utmätningsdag": "utmatningsdag",
+    "Konkurs": "konkurs",
+    "Konkursansökningsdag": "konkursansokningsdag",
+    "Deponeringsdag": "deponeringsdag",
+    "Sakägarförteckningsdag": "sakagarforteckningsdag",
+    "Fördelningsdag": "fordelningsdag",
+    "Månader": "manader",
+    "Tidsberäkning": "tidsberakning",
+    "Referensränta": "referensranta",
+    "Förrättningskostnader": "forrattningskostnader",
+    "Köpeskilling": "kopeskilling",
+    "Ränta på köpeskillingen": "ranta_kopeskilling",
+    "Sökande": "sokande",
+    "Rättighet bryter block": "rattighet_bryter_block",
+}
+
+#: table heading (as the template writes it) → key
+TABLE_HEADINGS: dict[str, str] = {
+    "Ordning": "ordning",
+    "Id": "id",
+    "Inskrivningsdag": "dag",
+    "Slag": "slag",
+    "Inteckningsbelopp": "belopp",
+    "Sakägare": "borgenar",
+    "Kapital": "kapital",
+    "Ränta": "ranta",
+    "Kostnader": "kostnader",
+    "Pantbrev": "pantbrev",
+    "Exekutionsfordran": "exekutionsfordran",
+    "Personligt ansvar": "personligt_ansvar",
+    "Överhypotek": "overhypotek",
+    "Utmätta pantbrev": "utmatta_pantbrev",
+    # mode B (precomputed list)
+    "Förmånsrätt": "formansratt",
+    "Fordran": "fordran",
+}
+
+#: headings that may appear in a mode-B list
+LIST_KEYS = ("ordning", "formansratt", "id", "borgenar", "fordran", "exekutionsfordran")
+
+#: key → the heading/label shown in messages
+DISPLAY: dict[str, str] = {v: k for k, v in {**HEADER_LABELS, **TABLE_HEADINGS}.items()}
+
+
+def _lookup(names: dict[str, str]) -> dict[str, str]:
+    table = {normalise(label): key for label, key in names.items()}
+    for key in names.values():  # the keys themselves are accepted too (e.g. "ranta_kopeskilling")
+        table.setdefault(normalise(key), key)
+    return table
+
+
+_HEADER_LOOKUP = _lookup(HEADER_LABELS)
+_TABLE_LOOKUP = _lookup(TABLE_HEADINGS)
+_TABLE_LOOKUP.setdefault("inskrivning", "dag")  # rare spellings seen in exercises
+_SLAG = {
+    "inteckning": "inteckning",
+    "pantbrev": "inteckning",
+    "servitut": "servitut",
+    "nyttjanderatt": "nyttjanderatt",
+    "hyresavtal": "hyresavtal",
+    "hyresratt": "hyresavtal",
+    "arrende": "arrende",
+    "rattighet": "rattighet",
+    "fordran": "fordran",
+    "frl6": "frl6",
+    "frl61": "frl6",
+}
+_TIDSBERAKNING = {"manader": "manader", "manad": "manader", "dagar": "dagar", "dag": "dagar"}
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class Tabellrad:
+    """One table row below the heading (blank rows too): what it holds and where it is.
+
+    ``nr`` is 1-based among the table rows (the ``rad`` of ``SAK_RAD``); ``rad`` is the 0-based
+    row in the range. ``inskrivning`` / ``fordran`` are the ids the row became (``None`` if none).
+    """
+
+    nr: int
+    rad: int
+    tom: bool
+    slag: str = ""
+    id: str = ""
+    inskrivning: str | None = None
+    fordran: str | None = None
+
+
+@dataclass(frozen=True)
+class Listrad:
+    """A row of a precomputed list (mode B)."""
+
+    nr: int
+    ordning: int
+    formansratt: Decimal
+    id: str = ""
+    borgenar: str = ""
+    fordran: Decimal | None = None
+    exekutionsfordran: bool = False
+
+
+@dataclass(frozen=True)
+class Omrade:
+    """A parsed range. ``lage`` is ``"A"`` (a case → ``arende``) or ``"B"`` (a list → ``lista``)."""
+
+    lage: str
+    rader: tuple[Tabellrad, ...]
+    rubrikrad: int
+    kolumner: dict[str, int]
+    arende: Arende | None = None
+    lista: tuple[Listrad, ...] = ()
+    sokande: str = ""
+    topleft: tuple[int, int] | None = None
+    _platser: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def kopeskilling(self) -> Decimal | None:
+        return self.arende.forsaljning.kopeskilling if self.arende else None
+
+    def rad_for_id(self, id_: str) -> Tabellrad | None:
+        """The table row an inskrivning or fordran id came from."""
+        i = self._platser.get(id_)
+        return None if i is None else self.rader[i]
+
+    def med_pris(self, pris: Decimal | None) -> Arende:
+        """The case with ``pris`` as köpeskilling (``None`` keeps the header's)."""
+        assert self.arende is not None
+        if pris is None:
+            return self.arende
+        return replace(self.arende, forsaljning=replace(self.arende.forsaljning, kopeskilling=pris))
+
+
+# --------------------------------------------------------------------------- locations
+
+
+class _Plats:
+    """Names cells for messages."""
+
+    def __init__(self, topleft: tuple[int, int] | None):
+        self.topleft = topleft
+
+    def _addr(self, r: int, c: int) -> str:
+        if self.topleft is None:
+            return f"rad {r + 1}, kolumn {c + 1} i området"
+        return cell_address(self.topleft[0] + r, self.topleft[1] + c)
+
+    def header(self, r: int, label: str) -> str:
+        return f"{label} ({self._addr(r, 1)})"
+
+    def cell(self, r: int, c: int) -> str:
+        return f"cellen {self._addr(r, c)}"
+
+    def table(self, nr: int, r: int, key: str | None, c: int | None) -> str:
+        if key is None or c is None:
+            where = f"rad {r + 1} i området" if self.topleft is None else f"rad {self.topleft[0] + r + 1}"
+            return f"rad {nr} i tabellen ({where})"
+        return f"rad {nr} i tabellen, kolumn {DISPLAY.get(key, key)} ({self._addr(r, c)})"
+
+
+def _relocate(exc: SakagareError, plats: str) -> SakagareError:
+    """The same error class with ``plats`` as its location (the engine named only the field)."""
+    new = type(exc).__new__(type(exc))
+    SakagareError.__init__(new, exc.detail, None, plats)
+    return new
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _split_ids(value: Any) -> tuple[str, ...]:
+    text = to_text(value)
+    return tuple(p.strip() for p in re.split(r"[;,\n]", text) if p.strip())
+
+
+def las_omrade(values: Any, topleft: str | tuple[int, int] | None = None) -> Omrade:
+    """Parse a range (2-D list, DataFrame, …) as ``docs/layout.md`` describes.
+
+    ``topleft`` is the range's top-left cell (``"B3"``) if known; errors then give real addresses.
+    """
+    rows = as_2d(values)
+    tl = topleft if isinstance(topleft, tuple) or topleft is None else parse_address(topleft)
+    plats = _Plats(tl)
+
+    heading = None
+    for r, row in enumerate(rows):
+        if not is_blank(row[0]) and normalise(row[0]) == "ordning":
+            heading = r
+            break
+    if heading is None:
+        raise SaknatVarde(
+            "tabellens rubrikrad saknas: en rad vars första cell är 'Ordning' ska stå över tabellen "
+            "(se docs/layout.md).",
+            None,
+            "området",
+        )
+
+    # table columns
+    kolumner: dict[str, int] = {}
+    for c, cell in enumerate(rows[heading]):
+        if is_blank(cell):
+            continue
+        key = _TABLE_LOOKUP.get(normalise(cell))
+        if key is None:
+            raise OgiltigtVarde(
+                f"okänd kolumnrubrik '{to_text(cell)}'. Kända rubriker: {', '.join(TABLE_HEADINGS)}.",
+                None,
+                plats.cell(heading, c),
+            )
+        if key in kolumner:
+            raise MotstridigaUppgifter(f"kolumnen '{to_text(cell)}' finns två gånger.", None, plats.cell(heading, c))
+        kolumner[key] = c
+
+    header_rows = [r for r in range(heading) if not all(is_blank(v) for v in rows[r])]
+    if "formansratt" in kolumner:
+        if "slag" in kolumner:
+            raise MotstridigaUppgifter(
+                "en tabell har antingen 'Slag' (ett ärende) eller 'Förmånsrätt' (en färdig lista), inte båda.",
+                None,
+                plats.cell(heading, kolumner["formansratt"]),
+            )
+        if header_rows:
+            raise MotstridigaUppgifter(
+                "en färdig lista (med kolumnen 'Förmånsrätt') har inget huvud; ta bort raderna ovanför 'Ordning'.",
+                None,
+                plats.cell(header_rows[0], 0),
+            )
+        return _las_lista(rows, heading, kolumner, plats, tl)
+    for key in ("formansratt", "fordran"):
+        if key in kolumner:
+            raise OgiltigtVarde(
+                f"kolumnen '{DISPLAY[key]}' hör till en färdig lista, inte till ett ärende.",
+                None,
+                plats.cell(heading, kolumner[key]),
+            )
+    return _las_arende(rows, heading, header_rows, kolumner, plats, tl)
+
+
+def _header(rows: list[list[Any]], header_rows: list[int], plats: _Plats) -> tuple[dict[str, Any], dict[str, int]]:
+    values: dict[str, Any] = {}
+    where: dict[str, int] = {}
+    for r in header_rows:
+        row = rows[r]
+        label = row[0]
+        if is_blank(label):
+            raise SaknatVarde(
+                f"etiketten saknas framför värdet {to_text(row[1]) if len(row) > 1 else ''!r}.",
+                None,
+                plats.cell(r, 0),
+            )
+        key = _HEADER_LOOKUP.get(normalise(label))
+        if key is None:
+            if normalise(label) in _TABLE_LOOKUP:
+                raise OgiltigtVarde(
+                    f"'{to_text(label)}' ser ut som en tabellrubrik men står ovanför raden 'Ordning'.",
+                    None,
+                    plats.cell(r, 0),
+                )
+            raise OgiltigtVarde(
+                f"okänd etikett '{to_text(label)}'. Kända etiketter: {', '.join(HEADER_LABELS)}.",
+                None,
+                plats.cell(r, 0),
+            )
+        if key in values:
+            raise MotstridigaUppgifter(f"etiketten '{to_text(label)}' finns två gånger.", None, plats.cell(r, 0))
+        values[key] = row[1] if len(row) > 1 else None
+        where[key] = r
+    return values, where
+
+
+def _forsaljning(values: dict[str, Any], where: dict[str, int], plats: _Plats) -> tuple[Forsaljning, str]:
+    def p(key: str) -> str:
+        return plats.header(where[key], DISPLAY[key])
+
+    kw: dict[str, Any] = {}
+    for key in ("utmatningsdag", "konkursansokningsdag", "deponeringsdag", "sakagarforteckningsdag", "fordelningsdag"):
+        if key in values:
+            kw[key] = to_date(values[key], p(key))
+    if "konkurs" in values:
+        kw["konkurs"] = to_bool(values["konkurs"], p("konkurs"), default=False)
+    if "rattighet_bryter_block" in values:
+        kw["rattighet_bryter_block"] = to_bool(values["rattighet_bryter_block"], p("rattighet_bryter_block"), default=True)
+    if "manader" in values:
+        kw["manader"] = to_decimal(values["manader"], p("manader"), allow_blank=True, what="antalet månader")
+    if "tidsberakning" in values and not is_blank(values["tidsberakning"]):
+        t = _TIDSBERAKNING.get(normalise(values["tidsberakning"]))
+        if t is None:
+            raise OgiltigtVarde(
+                f"'manader' eller 'dagar' väntades, inte '{to_text(values['tidsberakning'])}'.", None, p("tidsberakning")
+            )
+        kw["tidsberakning"] = t
+    if "referensranta" in values:
+        kw["referensranta"] = to_percent(values["referensranta"], p("referensranta"), allow_blank=True)
+    for key in ("forrattningskostnader", "ranta_kopeskilling"):
+        if key in values:
+            d = to_decimal(values[key], p(key), allow_blank=True)
+            if d is not None:
+                kw[key] = d
+    if "kopeskilling" in values:
+        kw["kopeskilling"] = to_decimal(values["kopeskilling"], p("kopeskilling"), allow_blank=True, what="köpeskillingen")
+    if "fastighet" in values:
+        kw["fastighet"] = to_text(values["fastighet"])
+    try:
+        forsaljning = Forsaljning(**kw)
+    except SakagareError as exc:
+        key = exc.field if exc.field in where else None
+        raise _relocate(exc, p(key) if key else "huvudet") from None
+    return forsaljning, to_text(values.get("sokande"))
+
+
+def _las_arende(
+    rows: list[list[Any]],
+    heading: int,
+    header_rows: list[int],
+    kolumner: dict[str, int],
+    plats: _Plats,
+    tl: tuple[int, int] | None,
+) -> Omrade:
+    header, where = _header(rows, header_rows, plats)
+    forsaljning, sokande = _forsaljning(header, where, plats)
+
+    inskrivningar: list[Inskrivning] = []
+    fordringar: list[Fordran] = []
+    tabellrader: list[Tabellrad] = []
+    platser: dict[str, int] = {}
+
+    for i, r in enumerate(range(heading + 1, len(rows))):
+        nr = i + 1
+        row = rows[r]
+        cells = {key: row[c] for key, c in kolumner.items()}
+        if all(is_blank(v) for v in cells.values()):
+            tabellrader.append(Tabellrad(nr=nr, rad=r, tom=True))
+            continue
+
+        def p(key: str, _nr: int = nr, _r: int = r) -> str:
+            return plats.table(_nr, _r, key, kolumner.get(key))
+
+        def get(key: str) -> Any:
+            return cells.get(key)
+
+        id_ = to_text(get("id")) or f"rad {nr}"
+        if id_ in platser:
+            raise MotstridigaUppgifter(f"id '{id_}' finns redan på rad {tabellrader[platser[id_]].nr}.", None, p("id"))
+
+        belopp = to_decimal(get("belopp"), p("belopp"), allow_blank=True, what="inteckningsbeloppet")
+        slag_text = to_text(get("slag"))
+        if slag_text:
+            slag = _SLAG.get(normalise(slag_text))
+            if slag is None:
+                raise OgiltigtVarde(
+                    f"okänt slag '{slag_text}'; ett av {', '.join(sorted(set(_SLAG.values())))} väntades.", None, p("slag")
+                )
+        elif belopp is not None:
+            slag = "inteckning"  # an amount in Inteckningsbelopp can only be an inteckning
+        else:
+            raise SaknatVarde(
+                "slaget saknas (inteckning, servitut, nyttjanderatt, hyresavtal, arrende, rattighet, fordran eller frl6).",
+                None,
+                p("slag"),
+            )
+
+        kapital = to_decimal(get("kapital"), p("kapital"), allow_blank=True, what="kapitalet")
+        ranta = to_decimal(get("ranta"), p("ranta"), allow_blank=True, what="räntan")
+        kostnader = to_decimal(get("kostnader"), p("kostnader"), allow_blank=True, what="kostnaderna")
+        borgenar = to_text(get("borgenar"))
+        exek = to_bool(get("exekutionsfordran"), p("exekutionsfordran"), default=False)
+        personligt = to_bool(get("personligt_ansvar"), p("personligt_ansvar"), default=True)
+        pantbrev = _split_ids(get("pantbrev"))
+        overhypotek = _split_ids(get("overhypotek"))
+        utmatta = _split_ids(get("utmatta_pantbrev"))
+        ordning = to_int(get("ordning"), p("ordning"), minimum=0)
+        has_claim = kapital is not None
+
+        if not has_claim:
+            for key, v in (("ranta", ranta), ("kostnader", kostnader)):
+                if v is not None:
+                    raise SaknatVarde(f"{DISPLAY[key].lower()} utan kapital: fyll i Kapital (0 om inget).", None, p("kapital"))
+            for key, flag in (("pantbrev", pantbrev), ("overhypotek", overhypotek), ("utmatta_pantbrev", utmatta)):
+                if flag:
+                    raise SaknatVarde(f"{DISPLAY[key]} är ifyllt men raden har inget kapital.", None, p("kapital"))
+            if exek:
+                raise SaknatVarde("exekutionsfordran utan kapital.", None, p("kapital"))
+            if not is_blank(get("personligt_ansvar")):
+                raise SaknatVarde("Personligt ansvar är ifyllt men raden har inget kapital.", None, p("kapital"))
+
+        inskrivning_id = None
+        fordran_id = None
+        if slag == "inteckning" or slag in SLAG_RATTIGHETER:
+            dag = to_date(get("dag"), p("dag"), allow_blank=False, allow_year=True)
+            if slag != "inteckning" and belopp is not None:
+                raise OgiltigtVarde("en rättighet har inget inteckningsbelopp; lämna cellen tom.", None, p("belopp"))
+            if slag != "inteckning" and has_claim:
+                raise OgiltigtVarde("en rättighet har inget kapital; lämna cellen tom.", None, p("kapital"))
+            if slag == "inteckning" and belopp is None:
+                raise SaknatVarde("inteckningsbeloppet saknas.", None, p("belopp"))
+            try:
+                ins = Inskrivning(
+                    id=id_, dag=dag, slag=slag, belopp=belopp, ordning=ordning, innehavare=borgenar
+                )
+            except SakagareError as exc:
+                raise _relocate(exc, p(_FIELD_TO_KEY.get(exc.field or "", "id"))) from None
+            inskrivningar.append(ins)
+            inskrivning_id = id_
+            if has_claim:
+                fordringar.append(
+                    _fordran(
+                        id_, borgenar, kapital, ranta, kostnader, pantbrev or (id_,), overhypotek, utmatta,
+                        exek, False, personligt, None, p,
+                    )
+                )
+                fordran_id = id_
+        else:  # fordran / frl6: a claim without an inskrivning of its own
+            if belopp is not None:
+                raise OgiltigtVarde(
+                    "en fordran utan inteckning har inget inteckningsbelopp; lämna cellen tom.", None, p("belopp")
+                )
+            if not has_claim:
+                raise SaknatVarde("kapitalet saknas.", None, p("kapital"))
+            rangdag = to_date(get("dag"), p("dag"))
+            if isinstance(rangdag, int):
+                raise OgiltigtVarde(
+                    f"en fordran behöver ett fullständigt datum som rangdag, inte bara året {rangdag}.", None, p("dag")
+                )
+            fordringar.append(
+                _fordran(
+                    id_, borgenar, kapital, ranta, kostnader, pantbrev, overhypotek, utmatta,
+                    exek, slag == "frl6", personligt, rangdag, p,
+                )
+            )
+            fordran_id = id_
+        platser[id_] = len(tabellrader)
+        tabellrader.append(
+            Tabellrad(nr=nr, rad=r, tom=False, slag=slag, id=id_, inskrivning=inskrivning_id, fordran=fordran_id)
+        )
+
+    arende = Arende(forsaljning=forsaljning, inskrivningar=tuple(inskrivningar), fordringar=tuple(fordringar))
+    return Omrade(
+        lage="A",
+        rader=tuple(tabellrader),
+        rubrikrad=heading,
+        kolumner=kolumner,
+        arende=arende,
+        sokande=sokande,
+        topleft=tl,
+        _platser=platser,
+    )
+
+
+#: engine field names → table column keys (for relocating the engine's errors)
+_FIELD_TO_KEY = {
+    "id": "id",
+    "dag": "dag",
+    "rangdag": "dag",
+    "slag": "slag",
+    "belopp": "belopp",
+    "ordning": "ordning",
+    "innehavare": "borgenar",
+    "borgenar": "borgenar",
+    "kapital": "kapital",
+    "ranta": "ranta",
+    "kostnader": "kostnader",
+    "pantbrev": "pantbrev",
+    "overhypotek": "overhypotek",
+    "utmatta_pantbrev": "utmatta_pantbrev",
+    "exekutionsfordran": "exekutionsfordran",
+    "personligt_ansvar": "personligt_ansvar",
+    "frl6_1": "slag",
+}
+
+
+def _fordran(id_, borgenar, kapital, ranta, kostnader, pantbrev, overhypotek, utmatta, exek, frl6, personligt, rangdag, p):
+    if not borgenar:
+        raise SaknatVarde("borgenären (Sakägare) saknas för raden med kapital.", None, p("borgenar"))
+    try:
+        return Fordran(
+            id=id_,
+            borgenar=borgenar,
+            kapital=kapital,
+            ranta=ranta if ranta is not None else Decimal(0),
+            kostnader=kostnader if kostnader is not None else Decimal(0),
+            pantbrev=tuple(pantbrev),
+            overhypotek=tuple(overhypotek),
+            utmatta_pantbrev=tuple(utmatta),
+            exekutionsfordran=exek,
+            frl6_1=frl6,
+            personligt_ansvar=personligt,
+            rangdag=rangdag,
+        )
+    except SakagareError as exc:
+        raise _relocate(exc, p(_FIELD_TO_KEY.get(exc.field or "", "kapital"))) from None
+
+
+def _las_lista(
+    rows: list[list[Any]], heading: int, kolumner: dict[str, int], plats: _Plats, tl: tuple[int, int] | None
+) -> Omrade:
+    for key, c in kolumner.items():
+        if key not in LIST_KEYS:
+            raise OgiltigtVarde(
+                f"kolumnen '{DISPLAY.get(key, key)}' hör inte till en färdig lista "
+                f"(där finns {', '.join(DISPLAY[k] for k in LIST_KEYS)}).",
+                None,
+                plats.cell(heading, c),
+            )
+    tabellrader: list[Tabellrad] = []
+    lista: list[Listrad] = []
+    platser: dict[str, int] = {}
+    exek_seen: int | None = None
+    for i, r in enumerate(range(heading + 1, len(rows))):
+        nr = i + 1
+        row = rows[r]
+        cells = {key: row[c] for key, c in kolumner.items()}
+        if all(is_blank(v) for v in cells.values()):
+            tabellrader.append(Tabellrad(nr=nr, rad=r, tom=True))
+            continue
+
+        def p(key: str, _nr: int = nr, _r: int = r) -> str:
+            return plats.table(_nr, _r, key, kolumner.get(key))
+
+        ordning = to_int(cells.get("ordning"), p("ordning"), allow_blank=False, minimum=0)
+        formansratt = to_decimal(cells.get("formansratt"), p("formansratt"), what="förmånsrätten")
+        fordran = to_decimal(cells.get("fordran"), p("fordran"), allow_blank=True, what="fordran")
+        exek = to_bool(cells.get("exekutionsfordran"), p("exekutionsfordran"), default=False)
+        if exek:
+            if exek_seen is not None:
+                raise MotstridigaUppgifter(
+                    f"två exekutionsfordringar (rad {exek_seen} och rad {nr}).", None, p("exekutionsfordran")
+                )
+            exek_seen = nr
+        if lista and ordning < lista[-1].ordning:
+            raise OgiltigtVarde(
+                f"raderna ska stå i förmånsrättsordning: ordning {ordning} efter {lista[-1].ordning}.", None, p("ordning")
+            )
+        id_ = to_text(cells.get("id")) or f"rad {nr}"
+        lista.append(
+            Listrad(
+                nr=nr,
+                ordning=ordning,
+                formansratt=formansratt,
+                id=id_,
+                borgenar=to_text(cells.get("borgenar")),
+                fordran=fordran,
+                exekutionsfordran=exek,
+            )
+        )
+        platser.setdefault(id_, len(tabellrader))
+        tabellrader.append(Tabellrad(nr=nr, rad=r, tom=False, id=id_))
+    return Omrade(
+        lage="B",
+        rader=tuple(tabellrader),
+        rubrikrad=heading,
+        kolumner=kolumner,
+        lista=tuple(lista),
+        topleft=tl,
+        _platser=platser,
+    )
+
+
+__all__ = [
+    "HEADER_LABELS",
+    "TABLE_HEADINGS",
+    "LIST_KEYS",
+    "Tabellrad",
+    "Listrad",
+    "Omrade",
+    "las_omrade",
+]
