@@ -278,8 +278,12 @@ class _Berakning:
                         r = _Rad("rattighet", (obj.id,), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
                                  slag=obj.slag)
                         units.append([r])
+                elif kind == "utmatning" and self.remaining[obj.id] <= 0:
+                    continue  # the pantbrev covered the whole claim: no row at the utmätning
                 else:
                     units.append([self.claim_row(kind, obj)])
+            if not units:
+                continue
             out.append(units)
         return out
 

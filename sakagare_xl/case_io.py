@@ -1,0 +1,177 @@
+"""Case files (TOML or JSON) to engine objects. The format is documented in ``docs/case-format.md``.
+
+>>> a = arende_fran_dict({"manader": 6, "referensranta": 2, "forrattningskostnader": 0,
+...     "inskrivningar": [{"id": "P1990", "dag": 1990, "belopp": 400000}],
+...     "fordringar": [{"id": "A", "borgenar": "A-bank", "kapital": 500000, "pantbrev": ["P1990"],
+...                     "exekutionsfordran": True}]})
+>>> a.fordringar[0].pantbrev
+('P1990',)
+>>> arende_fran_dict({"manadr": 6})
+Traceback (most recent call last):
+...
+sakagare_xl.engine.errors.OgiltigtVarde: Fel i fältet 'manadr': okänd nyckel i ärendet (menade du 'manader'?).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .engine.errors import OgiltigtDatum, OgiltigtVarde, SakagareError
+from .engine.model import Arende, Fordran, Forsaljning, Inskrivning
+
+FORSALJNING_KEYS = {
+    "fastighet", "utmatningsdag", "konkurs", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "manader",
+    "sakagarforteckningsdag", "forrattningskostnader", "referensranta", "tidsberakning", "rattighet_bryter_block",
+    "kopeskilling", "ranta_kopeskilling",
+}
+INFO_KEYS = {"sokande", "kalla", "beskrivning", "anteckning"}
+TOP_KEYS = FORSALJNING_KEYS | INFO_KEYS | {"inskrivningar", "fordringar", "dubbelutrop"}
+INSKRIVNING_KEYS = {"id", "dag", "slag", "belopp", "ordning", "innehavare", "beskrivning"}
+FORDRAN_KEYS = {"id", "borgenar", "kapital", "ranta", "kostnader", "pantbrev", "overhypotek", "utmatta_pantbrev",
+                "exekutionsfordran", "frl6_1", "personligt_ansvar", "rangdag"}
+DUBBELUTROP_KEYS = {"ratt", "bud_med", "bud_utan"}
+DATE_KEYS = {"utmatningsdag", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "sakagarforteckningsdag",
+             "rangdag"}
+
+
+def _check_keys(d: dict, allowed: set[str], where: str | None) -> None:
+    if not isinstance(d, dict):
+        raise OgiltigtVarde(f"en tabell med nycklar väntades, inte {d!r}.", None, where)
+    for key in d:
+        if key not in allowed:
+            near = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f" (menade du '{near[0]}'?)" if near else ""
+            raise OgiltigtVarde(f"okänd nyckel i ärendet{hint}.", key, where)
+
+
+def _date(value: Any, field: str, where: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise OgiltigtDatum(f"ett datum utan klockslag väntades, inte {value!r}.", field, where)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise OgiltigtDatum(f"ett datum ÅÅÅÅ-MM-DD väntades, inte {value!r}.", field, where)
+
+
+def _dag(value: Any, where: str) -> dt.date | int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
+        return int(value)
+    d = _date(value, "dag", where)
+    if d is None:
+        raise OgiltigtDatum("inskrivningsdagen saknas.", "dag", where)
+    return d
+
+
+def _bool(value: Any, field: str, where: str | None) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise OgiltigtVarde(f"true eller false väntades, inte {value!r}.", field, where)
+
+
+def _ids(value: Any, field: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {value!r}.", field, where)
+    return tuple(value)
+
+
+def arende_fran_dict(data: dict[str, Any]) -> Arende:
+    """An :class:`Arende` from a parsed case file; unknown keys are errors (typos never pass silently)."""
+    _check_keys(data, TOP_KEYS, None)
+    kw: dict[str, Any] = {}
+    for key in FORSALJNING_KEYS & data.keys():
+        value = data[key]
+        if key in DATE_KEYS:
+            value = _date(value, key, "försäljningen")
+        elif key in ("konkurs", "rattighet_bryter_block"):
+            value = _bool(value, key, "försäljningen")
+        kw[key] = value
+    forsaljning = Forsaljning(**kw)
+
+    inskrivningar = []
+    for n, item in enumerate(data.get("inskrivningar", []) or [], start=1):
+        where = f"inskrivning nr {n}" + (f" ({item.get('id')})" if isinstance(item, dict) and item.get("id") else "")
+        _check_keys(item, INSKRIVNING_KEYS, where)
+        if "id" not in item:
+            raise OgiltigtVarde("id saknas.", "id", where)
+        inskrivningar.append(Inskrivning(
+            id=item["id"], dag=_dag(item.get("dag"), where), slag=item.get("slag", "inteckning"),
+            belopp=item.get("belopp"), ordning=item.get("ordning"), innehavare=item.get("innehavare", ""),
+            beskrivning=item.get("beskrivning", "")))
+
+    fordringar = []
+    for n, item in enumerate(data.get("fordringar", []) or [], start=1):
+        where = f"fordran nr {n}" + (f" ({item.get('id')})" if isinstance(item, dict) and item.get("id") else "")
+        _check_keys(item, FORDRAN_KEYS, where)
+        if "id" not in item:
+            raise OgiltigtVarde("id saknas.", "id", where)
+        if "kapital" not in item:
+            raise OgiltigtVarde("kapital saknas.", "kapital", where)
+        fordringar.append(Fordran(
+            id=item["id"], borgenar=item.get("borgenar", ""), kapital=item["kapital"],
+            ranta=item.get("ranta", 0), kostnader=item.get("kostnader", 0),
+            pantbrev=_ids(item.get("pantbrev"), "pantbrev", where),
+            overhypotek=_ids(item.get("overhypotek"), "overhypotek", where),
+            utmatta_pantbrev=_ids(item.get("utmatta_pantbrev"), "utmatta_pantbrev", where),
+            exekutionsfordran=_bool(item.get("exekutionsfordran", False), "exekutionsfordran", where),
+            frl6_1=_bool(item.get("frl6_1", False), "frl6_1", where),
+            personligt_ansvar=_bool(item.get("personligt_ansvar", True), "personligt_ansvar", where),
+            rangdag=_date(item.get("rangdag"), "rangdag", where)))
+    return Arende(forsaljning, tuple(inskrivningar), tuple(fordringar))
+
+
+def dubbelutrop_fran_dict(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """The optional ``[[dubbelutrop]]`` entries: (right id, bid with förbehåll, bid without)."""
+    out = []
+    for n, item in enumerate(data.get("dubbelutrop", []) or [], start=1):
+        where = f"dubbelutrop nr {n}"
+        _check_keys(item, DUBBELUTROP_KEYS, where)
+        for key in DUBBELUTROP_KEYS:
+            if key not in item:
+                raise OgiltigtVarde(f"{key} saknas.", key, where)
+        out.append((item["ratt"], item["bud_med"], item["bud_utan"]))
+    return out
+
+
+def las_fil(path: str | Path) -> dict[str, Any]:
+    """Read a TOML or JSON case file into a dict; errors in Swedish naming the file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise SakagareError(f"filen {p} finns inte.", "fil") from None
+    except OSError as exc:
+        raise SakagareError(f"filen {p} kan inte läsas ({exc.strerror}).", "fil") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SakagareError(f"filen {p} är inte UTF-8-text.", "fil") from None
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SakagareError(f"{p} är inte giltig JSON (rad {exc.lineno}, kolumn {exc.colno}).", "fil") from None
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SakagareError(f"{p} är inte giltig TOML ({exc}).", "fil") from None
+    if not isinstance(data, dict):
+        raise SakagareError(f"{p} ska innehålla ett ärende (en tabell med nycklar).", "fil")
+    return data
