@@ -1,0 +1,521 @@
+"""The Excel functions, pure: Excel-shaped arguments in, Excel-shaped results out.
+
+One Python function per Excel function; :data:`FUNCTIONS` maps the Excel name (upper-case
+ASCII) to it. :mod:`sakagare_xl.udfs` wraps each in xlwings decorators and turns a
+:class:`~sakagare_xl.engine.errors.SakagareError` into what the cell shows; ``recalc`` calls
+them directly. Money comes back as floats rounded to öre, blank table rows as ``""``,
+column results as a list of one-element rows (one per table row, spilling down).
+
+The seed example (JB 6 kap. 3 §: 700 000 × (15 % + 6 % × 6/12)):
+
+>>> TILLAGG(700000, 0.02, 6)
+126000.0
+>>> TILLAGG(700000, 0.02, 6) + 700000
+826000.0
+>>> TILLAGG(100000, 0.02, 2, 116000), TILLAGG(100000, 0.02, 2, 90000)   # E1; a claim below the pantbrev
+(16000.0, 0.0)
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..engine.errors import OgiltigtDatum, OgiltigtVarde, SakagareError, SaknatVarde
+from .omrade import Omrade, Tabellrad, las_omrade
+from .values import (
+    as_2d,
+    is_blank,
+    money,
+    normalise,
+    ore,
+    scalar,
+    to_date,
+    to_decimal,
+    to_int,
+    to_percent,
+    to_text,
+)
+
+NOLL = Decimal("0.00")
+
+#: values SAK_RAD returns per table row (``kolumn``)
+RADKOLUMNER = ("tillagg", "formansratt", "agarhypotek", "skyddad", "status", "utfaller", "brist", "forklaring")
+#: values SAK_SUMMA returns (``kolumn``)
+SUMMOR = (
+    "skyddsbelopp", "lagsta_bud", "medel", "utdelat", "overskott", "agarhypotek", "kostnader_utfaller", "brist",
+    "varningar",
+)
+#: the heading row FORDELNING writes above its table
+FORDELNING_RUBRIK = ["Rad", "Borgenär", "Förmånsrätt", "Utfaller", "Brist"]
+#: how a right's status is shown in a cell
+STATUSTEXT = {"forbehall": "förbehåll", "upphor": "upphör", "dubbelutrop": "dubbelutrop"}
+
+_PRISKRAV = "kolumnen kräver en köpeskilling"
+
+
+# --------------------------------------------------------------------------- argument helpers
+
+
+def _pris(value: Any) -> Decimal | None:
+    return to_decimal(scalar(value), "argumentet pris", allow_blank=True, what="priset")
+
+
+def _ingen_pris() -> SaknatVarde:
+    return SaknatVarde(
+        "köpeskillingen saknas: ge den som argumentet pris eller på raden Köpeskilling i området.",
+        None,
+        "argumentet pris",
+    )
+
+
+def _radnr(value: Any, omrade: Omrade) -> Tabellrad:
+    n = to_int(scalar(value), "argumentet rad", allow_blank=False, minimum=1)
+    if n > len(omrade.rader):
+        raise OgiltigtVarde(
+            f"tabellen har {len(omrade.rader)} rader under rubrikraden; rad {n} finns inte.", None, "argumentet rad"
+        )
+    return omrade.rader[n - 1]
+
+
+def _kolumn(value: Any, choices: tuple[str, ...]) -> str:
+    key = normalise(scalar(value))
+    for c in choices:
+        if normalise(c) == key:
+            return c
+    raise OgiltigtVarde(
+        f"okänd kolumn '{to_text(scalar(value))}'; en av {', '.join(choices)} väntades.", None, "argumentet kolumn"
+    )
+
+
+# --------------------------------------------------------------------------- the computation behind a range
+
+
+@dataclass
+class Radvarde:
+    """What the engine reports for one table row (blank rows have none)."""
+
+    formansratt: Decimal = NOLL
+    tillagg: Decimal = NOLL
+    agarhypotek: Decimal = NOLL
+    skyddad: bool = False
+    status: str | None = None
+    utfaller: Decimal | None = None
+    brist: Decimal | None = None
+    forklaring: list[str] = field(default_factory=list)
+    har_fordran: bool = False
+
+
+@dataclass
+class Berakning:
+    """A parsed range with its engine result and the per-row values."""
+
+    omrade: Omrade
+    prissatt: bool
+    rader: list[Radvarde | None]
+    summor: dict[str, Any]
+    fordelning: list[list[Any]]
+
+
+def _tabell():
+    from ..referensranta_data import las_tabell
+
+    return las_tabell()
+
+
+def _relocate_engine_error(exc: SakagareError, omrade: Omrade) -> SakagareError:
+    """Name the table row for an engine error about ``fordran X`` / ``inskrivning X``."""
+    where = exc.where or ""
+    for prefix in ("fordran ", "inskrivning "):
+        if where.startswith(prefix):
+            rad = omrade.rad_for_id(where[len(prefix):])
+            if rad is not None:
+                plats = f"rad {rad.nr} i tabellen (id {rad.id})"
+                if exc.field:
+                    plats += f", fältet '{exc.field}'"
+                new = type(exc).__new__(type(exc))
+                SakagareError.__init__(new, exc.detail, None, plats)
+                return new
+    return exc
+
+
+def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
+    from ..engine import berakna
+
+    arende = omrade.med_pris(pris)
+    try:
+        res = berakna(arende, _tabell())
+    except SakagareError as exc:
+        raise _relocate_engine_error(exc, omrade) from None
+    prissatt = res.medel is not None
+    index = {r.inskrivning: k for k, r in enumerate(omrade.rader) if r.inskrivning}
+    claim_row = {r.fordran: k for k, r in enumerate(omrade.rader) if r.fordran}
+    vals: list[Radvarde | None] = [None if r.tom else Radvarde() for r in omrade.rader]
+    fordringar = {f.id: f for f in res.fordringar}
+
+    for rad in res.rader:
+        k = None
+        if rad.ids:
+            k = index.get(rad.ids[0])
+        elif rad.fordran_ids:
+            k = claim_row.get(rad.fordran_ids[0])
+        if k is None:
+            continue  # costs: not a table row
+        v = vals[k]
+        assert v is not None
+        first = not v.forklaring
+        v.formansratt += rad.formansratt
+        v.tillagg += rad.tillagg
+        if rad.typ in ("agarhypotek", "overhypotek", "utmatt"):
+            v.agarhypotek += rad.formansratt
+        if first:
+            v.skyddad = rad.skyddad
+        if rad.status:
+            v.status = rad.status
+        if prissatt:
+            v.utfaller = (v.utfaller or NOLL) + (rad.utfaller or NOLL)
+        v.forklaring.append(rad.forklaring)
+
+    for k, r in enumerate(omrade.rader):
+        v = vals[k]
+        if v is None:
+            continue
+        ids = [r.fordran] if r.fordran else []
+        if r.inskrivning and f"{r.inskrivning} (innehav)" in fordringar:
+            ids.append(f"{r.inskrivning} (innehav)")
+        for cid in ids:
+            f = fordringar[cid]
+            v.har_fordran = True
+            if prissatt:
+                v.brist = (v.brist or NOLL) + (f.brist or NOLL)
+            v.forklaring.append(f.forklaring)
+        if prissatt and v.utfaller is None:
+            v.utfaller = NOLL
+
+    summor: dict[str, Any] = {
+        "skyddsbelopp": res.skyddsbelopp,
+        "lagsta_bud": res.lagsta_bud,
+        "varningar": " ".join(res.varningar),
+    }
+    if prissatt:
+        kostnader = sum((r.utfaller or NOLL for r in res.rader if r.typ == "kostnader"), NOLL)
+        summor.update(
+            medel=res.medel,
+            utdelat=res.utdelat,
+            overskott=res.overskott,
+            agarhypotek=res.agarhypotek_till_agaren,
+            kostnader_utfaller=kostnader,
+            brist=sum((f.brist or NOLL for f in res.fordringar), NOLL),
+        )
+
+    # FORDELNING: one row per engine row; a claim's brist on the last row that pays it
+    last_row_of: dict[str, int] = {}
+    for rad in res.rader:
+        for cid in rad.fordran_ids:
+            last_row_of[cid] = rad.nr
+    tabell: list[list[Any]] = [list(FORDELNING_RUBRIK)]
+    for rad in res.rader:
+        brist: Decimal | None = None
+        if prissatt:
+            for cid in rad.fordran_ids:
+                if last_row_of[cid] == rad.nr and cid in fordringar:
+                    brist = (brist or NOLL) + (fordringar[cid].brist or NOLL)
+        namn = rad.sakagare + (f" ({', '.join(rad.ids)})" if rad.ids else "")
+        tabell.append([rad.nr, namn, money(rad.formansratt), money(rad.utfaller) if prissatt else "", money(brist)])
+    if prissatt:
+        tabell.append(["", "Överskott till ägaren", "", money(res.overskott), ""])
+    return Berakning(omrade, prissatt, vals, summor, tabell)
+
+
+def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
+    from ..engine.fordelning import coverage
+
+    lista = omrade.lista
+    exek = next((x for x in lista if x.exekutionsfordran), None)
+    prissatt = pris is not None
+    utfall = coverage([(x.ordning, x.formansratt) for x in lista], pris) if prissatt else [None] * len(lista)
+    by_nr = {x.nr: (x, u) for x, u in zip(lista, utfall)}
+    vals: list[Radvarde | None] = []
+    for r in omrade.rader:
+        if r.tom:
+            vals.append(None)
+            continue
+        x, u = by_nr[r.nr]
+        v = Radvarde(formansratt=ore(x.formansratt), har_fordran=True)
+        v.skyddad = exek is not None and x.ordning < exek.ordning
+        text = f"{x.borgenar or x.id}: förmånsrätt {money(x.formansratt):.2f} kr på plats {x.ordning}".replace(".", ",")
+        if prissatt:
+            v.utfaller = u
+            grund = x.fordran if x.fordran is not None else x.formansratt
+            v.brist = max(ore(grund) - u, NOLL)
+            text += f"; utfaller {money(u):.2f} kr, brist {money(v.brist):.2f} kr".replace(".", ",")
+        v.forklaring.append(text + ".")
+        vals.append(v)
+    summor: dict[str, Any] = {"varningar": ""}
+    if exek is not None:
+        summor["skyddsbelopp"] = summor["lagsta_bud"] = ore(
+            sum((x.formansratt for x in lista if x.ordning < exek.ordning), NOLL)
+        )
+    if prissatt:
+        utdelat = sum(utfall, NOLL)
+        summor.update(
+            medel=ore(pris),
+            utdelat=utdelat,
+            overskott=ore(pris) - utdelat,
+            brist=sum((v.brist for v in vals if v is not None), NOLL),
+        )
+    tabell: list[list[Any]] = [list(FORDELNING_RUBRIK)]
+    for k, (x, u) in enumerate(zip(lista, utfall), start=1):
+        v = vals[[r.nr for r in omrade.rader].index(x.nr)]
+        tabell.append([k, x.borgenar or x.id, money(x.formansratt), money(u) if prissatt else "",
+                       money(v.brist) if prissatt else ""])
+    if prissatt:
+        tabell.append(["", "Överskott", "", money(summor["overskott"]), ""])
+    return Berakning(omrade, prissatt, vals, summor, tabell)
+
+
+def _freeze(rows: list[list[Any]]) -> tuple:
+    # the type goes into the key: True == 1 and 1 == 1.0 must not share a cache entry
+    return tuple(tuple((type(c).__name__, c) for c in row) for row in rows)
+
+
+class _LRU:
+    """A small least-recently-used cache: 300 per-cell calls over one range compute once."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self.data: OrderedDict = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        try:
+            hash(key)
+        except TypeError:
+            return compute()
+        if key in self.data:
+            self.data.move_to_end(key)
+            self.hits += 1
+            return self.data[key]
+        self.misses += 1
+        value = compute()
+        self.data[key] = value
+        if len(self.data) > self.size:
+            self.data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self.data.clear()
+        self.hits = self.misses = 0
+
+
+CACHE = _LRU()
+
+
+def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None) -> Berakning:
+    """Parse the range and compute it (memoized on the range's values, the price and the address).
+
+    ``adress`` is the range's top-left cell (``"B3"``), used only in error messages.
+    Errors are not cached: they are raised again on every call.
+    """
+    rows = as_2d(omrade)
+    p = _pris(pris)
+
+    def compute() -> Berakning:
+        o = las_omrade(rows, adress)
+        if o.lage == "B":
+            return _berakna_b(o, p)
+        return _berakna_a(o, p)
+
+    return CACHE.get((_freeze(rows), p, adress), compute)
+
+
+def _kraver_pris(b: Berakning) -> None:
+    if not b.prissatt:
+        raise _ingen_pris()
+
+
+def _kolumnvarde(v: Radvarde | None, kolumn: str, b: Berakning) -> Any:
+    if v is None:
+        return ""
+    if kolumn in ("utfaller", "brist"):
+        _kraver_pris(b)
+    if kolumn == "formansratt":
+        return money(v.formansratt)
+    if kolumn == "tillagg":
+        return money(v.tillagg) if b.omrade.lage == "A" else ""
+    if kolumn == "agarhypotek":
+        return money(v.agarhypotek) if b.omrade.lage == "A" else ""
+    if kolumn == "skyddad":
+        return v.skyddad
+    if kolumn == "status":
+        return STATUSTEXT.get(v.status or "", "")
+    if kolumn == "utfaller":
+        return money(v.utfaller if v.utfaller is not None else NOLL)
+    if kolumn == "brist":
+        return money(v.brist) if v.har_fordran else ""
+    if kolumn == "forklaring":
+        return " ".join(v.forklaring)
+    raise AssertionError(kolumn)
+
+
+def _kolumn_ut(b: Berakning, kolumn: str) -> list[list[Any]]:
+    out = [[_kolumnvarde(v, kolumn, b)] for v in b.rader]
+    return out or [[""]]
+
+
+# --------------------------------------------------------------------------- the Excel functions
+
+
+def TILLAGG(inteckning: Any, ref_rate: Any, months: Any, fordran: Any = None) -> float:
+    """Tilläggets tak för ett pantbrev vid en fast referensränta under ett antal månader (JB 6 kap. 3 §);
+    med en fordran det tillägg som faktiskt används: min(fordran − inteckning, tak), aldrig under 0."""
+    from ..engine.tillagg import tillagg_anvant, tillagg_tak
+
+    belopp = to_decimal(scalar(inteckning), "argumentet inteckning", what="inteckningsbeloppet")
+    ranta = to_percent(scalar(ref_rate), "argumentet ref_rate")
+    manader = to_decimal(scalar(months), "argumentet months", what="antalet månader")
+    tak = tillagg_tak(belopp, ranta, manader)
+    f = to_decimal(scalar(fordran), "argumentet fordran", allow_blank=True, what="fordran")
+    if f is not None:
+        return money(tillagg_anvant(belopp, f, tak))
+    return money(tak)
+
+
+def TILLAGG_DATUM(
+    inteckning: Any,
+    fran: Any,
+    till: Any,
+    fordran: Any = None,
+    sakagarforteckningsdag: Any = None,
+    tidsberakning: Any = None,
+) -> float:
+    """Tilläggets tak (eller, med fordran, det använda tillägget) från två datum med den medföljande
+    referensräntetabellen, halvår för halvår (JB 6 kap. 3 §)."""
+    from ..engine.tillagg import tillagg_anvant, tillagg_tak_datum
+
+    belopp = to_decimal(scalar(inteckning), "argumentet inteckning", what="inteckningsbeloppet")
+    d1 = to_date(scalar(fran), "argumentet fran", allow_blank=False)
+    d2 = to_date(scalar(till), "argumentet till", allow_blank=False)
+    if d2 < d1:
+        raise OgiltigtDatum(
+            f"till ({d2.isoformat()}) ligger före fran ({d1.isoformat()}); byt plats på datumen.",
+            None,
+            "argumenten fran och till",
+        )
+    sfd = to_date(scalar(sakagarforteckningsdag), "argumentet sakagarforteckningsdag")
+    metod = "manader"
+    if not is_blank(scalar(tidsberakning)):
+        metod = {"manader": "manader", "dagar": "dagar"}.get(normalise(scalar(tidsberakning)), "")
+        if not metod:
+            raise OgiltigtVarde(
+                f"'manader' eller 'dagar' väntades, inte '{to_text(scalar(tidsberakning))}'.",
+                None,
+                "argumentet tidsberakning",
+            )
+    tak = tillagg_tak_datum(belopp, d1, d2, _tabell(), sakagarforteckningsdag=sfd, tidsberakning=metod)
+    f = to_decimal(scalar(fordran), "argumentet fordran", allow_blank=True, what="fordran")
+    if f is not None:
+        return money(tillagg_anvant(belopp, f, tak.tak))
+    return money(tak.tak)
+
+
+def REFERENSRANTA(datum: Any) -> float:
+    """Referensräntan (som andel: 0,02 = 2 %) som gäller en viss dag enligt den medföljande tabellen
+    (Räntelagen 9 §, JB 6 kap. 3 §)."""
+    dag = to_date(scalar(datum), "argumentet datum", allow_blank=False)
+    return float(_tabell().ranta(dag) / 100)
+
+
+def COVERAGE(omrade: Any, pris: Any = None, *, adress: str | None = None) -> list[list[Any]]:
+    """Vad varje tabellrad får ut vid ett pris: kapital + tillägg + ägarhypotek på den inskrivningen,
+    rättigheter 0, tomma rader tomma (UB 13 kap., JB 6 kap. 3 §). En kolumn, en rad per tabellrad."""
+    b = berakning(omrade, pris, adress=adress)
+    _kraver_pris(b)
+    return _kolumn_ut(b, "utfaller")
+
+
+def SKYDDSBELOPP(omrade: Any, *, adress: str | None = None) -> float:
+    """Skyddsbeloppet = lägsta godtagbara bud: kostnaderna och allt med bättre rätt än
+    exekutionsfordran (UB 12 kap. 29 §)."""
+    b = berakning(omrade, None, adress=adress)
+    if "skyddsbelopp" not in b.summor:
+        raise SaknatVarde("listan har ingen rad med Exekutionsfordran = Ja.", None, "argumentet omrade")
+    return money(b.summor["skyddsbelopp"])
+
+
+def BRIST(omrade: Any, pris: Any = None, *, adress: str | None = None) -> list[list[Any]]:
+    """Bristen för fordran på varje tabellrad vid ett pris (fordran − utfall, aldrig under 0);
+    tomt där raden inte bär någon fordran. En kolumn, en rad per tabellrad."""
+    b = berakning(omrade, pris, adress=adress)
+    _kraver_pris(b)
+    return _kolumn_ut(b, "brist")
+
+
+def OVERSKOTT(omrade: Any, pris: Any = None, *, adress: str | None = None) -> float:
+    """Överskottet till ägaren: det som blir kvar när alla rader fått sitt (UB 13 kap.)."""
+    b = berakning(omrade, pris, adress=adress)
+    _kraver_pris(b)
+    return money(b.summor["overskott"])
+
+
+def FORDELNING(omrade: Any, pris: Any = None, *, adress: str | None = None) -> list[list[Any]]:
+    """Fördelningen som tabell med rubrikrad: Rad, Borgenär, Förmånsrätt, Utfaller, Brist; en rad per
+    rad i förteckningen (kostnader och ägarhypotek inräknade) och sist överskottet (UB 13 kap.)."""
+    b = berakning(omrade, pris, adress=adress)
+    _kraver_pris(b)
+    return [list(r) for r in b.fordelning]
+
+
+def FORKLARING(omrade: Any, rad: Any, pris: Any = None, *, adress: str | None = None) -> str:
+    """Förklaringen på svenska av siffrorna för en tabellrad (rad 1 = första raden under rubrikraden)."""
+    b = berakning(omrade, pris, adress=adress)
+    r = _radnr(rad, b.omrade)
+    return _kolumnvarde(b.rader[r.nr - 1], "forklaring", b)
+
+
+def SAK_RAD(omrade: Any, rad: Any, kolumn: Any, pris: Any = None, *, adress: str | None = None) -> Any:
+    """Ett värde för en tabellrad: kolumn är tillagg, formansratt, agarhypotek, skyddad, status,
+    utfaller, brist eller forklaring; rad 1 = första raden under rubrikraden (tomma rader räknas)."""
+    k = _kolumn(kolumn, RADKOLUMNER)
+    b = berakning(omrade, pris, adress=adress)
+    r = _radnr(rad, b.omrade)
+    return _kolumnvarde(b.rader[r.nr - 1], k, b)
+
+
+def SAK_SUMMA(omrade: Any, kolumn: Any, pris: Any = None, *, adress: str | None = None) -> Any:
+    """Ett summavärde för hela området: skyddsbelopp, lagsta_bud, medel, utdelat, overskott, agarhypotek
+    (till ägaren), kostnader_utfaller, brist (summa) eller varningar (UB 12 kap. 29 §, 13 kap.)."""
+    k = _kolumn(kolumn, SUMMOR)
+    b = berakning(omrade, pris, adress=adress)
+    if k in ("skyddsbelopp", "lagsta_bud") and k not in b.summor:
+        raise SaknatVarde("listan har ingen rad med Exekutionsfordran = Ja.", None, "argumentet omrade")
+    if k == "varningar":
+        return b.summor["varningar"]
+    if k not in b.summor:
+        if b.prissatt:  # mode B has no separate ägarhypotek or costs
+            raise OgiltigtVarde(f"'{k}' finns inte för en färdig lista.", None, "argumentet kolumn")
+        raise _ingen_pris()
+    return money(b.summor[k])
+
+
+#: Excel name → pure implementation (the recalc helper and :mod:`sakagare_xl.udfs` use this)
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "TILLAGG": TILLAGG,
+    "TILLAGG_DATUM": TILLAGG_DATUM,
+    "REFERENSRANTA": REFERENSRANTA,
+    "COVERAGE": COVERAGE,
+    "SKYDDSBELOPP": SKYDDSBELOPP,
+    "BRIST": BRIST,
+    "OVERSKOTT": OVERSKOTT,
+    "FORDELNING": FORDELNING,
+    "FORKLARING": FORKLARING,
+    "SAK_RAD": SAK_RAD,
+    "SAK_SUMMA": SAK_SUMMA,
+}
+
+#: functions whose first argument is a Sak range (they accept ``adress=`` for error messages)
+RANGE_FUNCTIONS = ("COVERAGE", "SKYDDSBELOPP", "BRIST", "OVERSKOTT", "FORDELNING", "FORKLARING", "SAK_RAD", "SAK_SUMMA")
+
