@@ -1,0 +1,470 @@
+"""Write the template workbook with XlsxWriter, deterministically.
+
+The workbook has three sheets:
+
+``Sakägarförteckning``
+    the header block and the table (the input range ``Sak``, yellow cells),
+    the computed sakägarförteckning to the right of it (grey cells, one row
+    per result row in priority order) and a summary block with the control cell;
+``Förklaring``
+    the Swedish explanation of every result row;
+``Diagram``
+    what each creditor receives at 21 prices from 0 to the price covering
+    everyone, and a stacked area chart of it.
+
+Every formula is written with its cached value, computed by the same pure
+functions the Excel add-in calls (:mod:`sakagare_xl.template.formler`), so a
+reader without the add-in (a viewer, pandas, openpyxl) sees the numbers.
+Same input, same bytes: the document's dates are fixed and nothing depends on
+the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import layout as L
+from .fall import Ifyllnad, excel_value
+from .formler import Formel, Formler
+
+#: the document properties' fixed date (determinism: no clock in the file)
+CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
+#: Excel 365's calculation engine id: Excel trusts the cached values on opening instead of
+#: recalculating everything (which, without the add-in, would turn them into #NAME?).
+CALC_ID = 191029
+
+INPUT_FILL = "#FFF2CC"
+COMPUTED_FILL = "#EDEDED"
+HEADING_FILL = "#D9E1F2"
+BORDER_COLOUR = "#A6A6A6"
+MONEY = "#,##0.00"  # Excel shows it as "# ##0,00" under Swedish regional settings
+PERCENT = "0.00%"
+DATE = "yyyy-mm-dd"
+
+
+def build(target: str | os.PathLike[str] | io.BytesIO, fall: Ifyllnad | None = None) -> None:
+    """Write the template (``fall`` None: empty) to a path or a binary buffer."""
+    fall = fall or Ifyllnad()
+    target_arg: Any = target if isinstance(target, io.BytesIO) else os.fspath(target)
+    wb = xlsxwriter.Workbook(target_arg, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    try:
+        _Writer(wb, fall).write()
+    finally:
+        wb.close()
+
+
+def build_bytes(fall: Ifyllnad | None = None) -> bytes:
+    """The workbook as bytes (for tests and for writing only when changed)."""
+    buf = io.BytesIO()
+    build(buf, fall)
+    return buf.getvalue()
+
+
+class _Writer:
+    def __init__(self, wb: xlsxwriter.Workbook, fall: Ifyllnad):
+        self.wb = wb
+        self.fall = fall
+        self.values = fall.sak_values()
+        self.f = Formler(self.values)
+        self.fmt = _formats(wb)
+
+    # ------------------------------------------------------------------ workbook
+
+    def write(self) -> None:
+        wb = self.wb
+        wb.set_properties(
+            {
+                "title": "Sakägarförteckning",
+                "subject": "Sakägarförteckning, tillägg (JB 6 kap. 3 §), skyddsbelopp och fördelning",
+                "author": "sakagare_xl",
+                "company": "",
+                "keywords": "sakägarförteckning, fördelning, tillägg, skyddsbelopp",
+                "comments": "Byggd av sakagare_xl (python -m sakagare_xl.template). Gula celler fylls i.",
+                "created": CREATED,
+            }
+        )
+        wb.set_calc_mode("auto", calc_id=CALC_ID)
+        wb.calc_on_load = False
+        ws = wb.add_worksheet(L.SHEET)
+        wf = wb.add_worksheet(L.SHEET_FORKLARING)
+        wd = wb.add_worksheet(L.SHEET_DIAGRAM)
+        self._names()
+        self._main(ws)
+        self._forklaring(wf)
+        self._diagram(wd)
+        ws.activate()
+
+    def _names(self) -> None:
+        self.wb.define_name("Sak", L.SAK_REF)
+        for f in L.HEADER:
+            self.wb.define_name(f.name, "=" + L.sheet_ref(L.SHEET, L.a1(L.HEADER_ROW[f.key], L.VALUE_COL)))
+
+    # ------------------------------------------------------------------ main sheet
+
+    def _main(self, ws: Any) -> None:
+        fmt = self.fmt
+        for i, c in enumerate(L.COLUMNS):
+            ws.set_column(i, i, c.width)
+        ws.set_column(L.SAK_LAST_COL + 1, L.SAK_LAST_COL + 1, 2)
+        for c in L.RESULT_COLUMNS:
+            col = L.RESULT_COL[c.field]
+            ws.set_column(col, col, c.width)
+        ws.set_row(L.TABLE_HEADING_ROW, 30)
+
+        ws.write_string(L.TITLE_ROW, 0, "Sakägarförteckning", fmt["title"])
+        subtitle = self.fall.titel or (
+            "Mall: fyll i de gula cellerna. Tillägg enligt JB 6 kap. 3 §, skyddsbelopp enligt UB 12 kap. 29 §, "
+            "fördelning enligt FRL och UB 12 kap."
+        )
+        ws.write_string(L.SUBTITLE_ROW, 0, subtitle, fmt["subtitle"])
+        ws.write_string(L.LEGEND_ROW, 0, "Färger:", fmt["legend_label"])
+        ws.write_string(L.LEGEND_ROW, 1, "Fylls i", fmt["legend_input"])
+        ws.write_string(L.LEGEND_ROW, 2, "Beräknas", fmt["legend_computed"])
+        ws.write_string(
+            L.LEGEND_ROW,
+            3,
+            "Beräknade celler är låsta (bladskydd utan lösenord). Förklaringar per rad: bladet Förklaring.",
+            fmt["subtitle"],
+        )
+        ws.write_string(L.SECTION_ROW, 0, "Uppgifter om försäljningen", fmt["section"])
+
+        # header block (inside Sak)
+        for f in L.HEADER:
+            row = L.HEADER_ROW[f.key]
+            ws.write_string(row, L.LABEL_COL, f.label, fmt["label"])
+            self._input(ws, row, L.VALUE_COL, self.fall.header.get(f.key), f.kind)
+            ws.data_validation(row, L.VALUE_COL, row, L.VALUE_COL, _validation(f.kind, _title(f.label), f.help))
+
+        # table heading and input rows (inside Sak)
+        for i, c in enumerate(L.COLUMNS):
+            ws.write_string(L.TABLE_HEADING_ROW, i, c.heading, fmt["heading"])
+        for r in range(L.TABLE_ROWS):
+            row = L.TABLE_FIRST_ROW + r
+            data = self.fall.rows[r] if r < len(self.fall.rows) else {}
+            for i, c in enumerate(L.COLUMNS):
+                self._input(ws, row, i, data.get(c.key), c.kind)
+        first, last = L.TABLE_FIRST_ROW, L.TABLE_LAST_ROW
+        for i, c in enumerate(L.COLUMNS):
+            ws.data_validation(first, i, last, i, _validation(c.kind, _title(c.heading), c.help, first_row=first, col=i))
+
+        self._results(ws)
+        self._summary(ws)
+        self._notes(ws)
+
+        # sheet protection: only the yellow input cells are unlocked; no password
+        ws.protect("", _PROTECT)
+        ws.freeze_panes(L.SAK_FIRST_ROW, 1)
+        # A4 landscape, one page wide, the table heading repeated on every page
+        _print_setup(ws, "Sakägarförteckning")
+        ws.repeat_rows(L.TABLE_HEADING_ROW)
+        ws.print_area(0, 0, L.NOTES_ROW + 1 + max(3, len(self.fall.anmarkningar)), L.RESULT_LAST_COL)
+
+    def _input(self, ws: Any, row: int, col: int, value: Any, kind: str) -> None:
+        fmt = self.fmt
+        style = {
+            "date": "in_date",
+            "amount": "in_money",
+            "percent": "in_percent",
+            "number": "in_number",
+            "ordning": "in_int",
+            "dag": "in_general",
+        }.get(kind, "in_text")
+        v = excel_value(value)
+        if v is None:
+            ws.write_blank(row, col, None, fmt[style])
+        elif isinstance(v, _dt.datetime):
+            ws.write_datetime(row, col, v, fmt["in_date"])
+        elif isinstance(v, (int, float)):
+            if kind == "dag":  # a bare year
+                style = "in_int"
+            ws.write_number(row, col, v, fmt[style])
+        else:
+            ws.write_string(row, col, str(v), fmt[style])
+
+    def _write_formula(self, ws: Any, row: int, col: int, formel: Formel, style: str) -> None:
+        ws.write_formula(row, col, formel.text, self.fmt[style], _cached(formel.value))
+
+    def _results(self, ws: Any) -> None:
+        fmt = self.fmt
+        ws.write_string(
+            L.RESULT_TITLE_ROW, L.RESULT_FIRST_COL, "Beräknat per rad (sakagare_xl)", fmt["section"]
+        )
+        for c in L.RESULT_COLUMNS:
+            ws.write_string(L.RESULT_HEADING_ROW, L.RESULT_COL[c.field], c.heading, fmt["heading"])
+        style = {"amount": "out_money", "bool": "out_bool", "text": "out_text"}
+        for n in range(1, L.TABLE_ROWS + 1):
+            row = L.TABLE_FIRST_ROW + n - 1
+            for c in L.RESULT_COLUMNS:
+                self._write_formula(ws, row, L.RESULT_COL[c.field], self.f.rad(n, c.field), style[c.kind])
+
+    def _summary(self, ws: Any) -> None:
+        fmt = self.fmt
+        ws.write_string(L.SUMMARY_TITLE_ROW, L.SUMMARY_LABEL_COL, "Sammanställning", fmt["section"])
+        self.summary_cells: dict[str, str] = {}
+        for i, (key, label, formel, kind) in enumerate(self.f.summary()):
+            row = L.SUMMARY_FIRST_ROW + i
+            ws.write_string(row, L.SUMMARY_LABEL_COL, label, fmt["sum_label"])
+            style = {"amount": "sum_money", "text": "sum_text", "percent": "sum_percent", "control": "sum_control"}[kind]
+            self._write_formula(ws, row, L.SUMMARY_VALUE_COL, formel, style)
+            self.summary_cells[key] = L.a1(row, L.SUMMARY_VALUE_COL)
+        r, c = _rowcol(self.summary_cells["kontroll"])
+        ws.conditional_format(r, c, r, c, {"type": "cell", "criteria": "==", "value": '"OK"', "format": fmt["ok"]})
+        ws.conditional_format(r, c, r, c, {"type": "text", "criteria": "begins with", "value": "FEL", "format": fmt["fel"]})
+
+    def _notes(self, ws: Any) -> None:
+        fmt = self.fmt
+        lines = list(self.fall.anmarkningar) or [
+            "Fyll i uppgifterna om försäljningen och en rad per inskrivning eller fordran. Tomma rader hoppas över.",
+            "Lämna Referensränta tom för att använda Riksbankens referensränta enligt tabellen (halvår för halvår).",
+            "Beräkningarna görs av sakagare_xl (xlwings-tillägget eller xlwings Lite, eller sakagare-xl recalc).",
+        ]
+        ws.write_string(L.NOTES_ROW, 0, "Anmärkningar", fmt["section"])
+        for i, text in enumerate(lines):
+            ws.write_string(L.NOTES_ROW + 1 + i, 0, text, fmt["note"])
+
+    # ------------------------------------------------------------------ Förklaring
+
+    def _forklaring(self, ws: Any) -> None:
+        fmt = self.fmt
+        ws.set_column(0, 0, 6)
+        ws.set_column(1, 1, 12)
+        ws.set_column(2, 2, 22)
+        ws.set_column(3, 3, 110)
+        ws.write_string(0, 0, "Förklaring av varje rad i sakägarförteckningen", fmt["title"])
+        ws.write_string(
+            1, 0, "Hur beloppen på varje rad har räknats fram, med lagrum. Beräknas av sakagare_xl.", fmt["subtitle"]
+        )
+        heading = 3
+        for col, text in enumerate(("Rad", "Id", "Sakägare", "Förklaring")):
+            ws.write_string(heading, col, text, fmt["heading"])
+        for n in range(1, L.TABLE_ROWS + 1):
+            row = heading + n
+            ws.write_number(row, 0, n, fmt["out_int"])
+            self._write_formula(ws, row, 1, self.f.cell_text(n, "id"), "out_text")
+            self._write_formula(ws, row, 2, self.f.cell_text(n, "borgenar"), "out_text")
+            self._write_formula(ws, row, 3, self.f.rad(n, "forklaring", other_sheet=True), "out_wrap")
+        row = heading + L.TABLE_ROWS + 2
+        ws.write_string(row, 0, "Varningar", fmt["section"])
+        self._write_formula(ws, row + 1, 3, self.f.forklaring_summa(), "out_wrap")
+        ws.write_string(
+            row + 3,
+            0,
+            "Förrättningskostnaderna och skyddsbeloppet förklaras i sammanställningen på bladet Sakägarförteckning.",
+            fmt["note"],
+        )
+        ws.protect("", _PROTECT)
+        ws.freeze_panes(heading + 1, 0)
+        _print_setup(ws, "Sakägarförteckning – förklaring")
+        ws.repeat_rows(heading)
+
+    # ------------------------------------------------------------------ Diagram
+
+    def _diagram(self, ws: Any) -> None:
+        fmt = self.fmt
+        heading_row, first = 4, 5
+        total_cell = L.a1(2, 2)
+        slots = self.f.claim_rows() if not self.f.table_empty else list(range(1, L.TABLE_ROWS + 1))
+        table = self.f.diagram(L.CHART_STEPS, slots, first, total_cell)
+        ws.write_string(0, 0, "Fördelningen vid olika priser", fmt["title"])
+        ws.write_string(
+            1,
+            0,
+            "Vad varje sakägare får om fastigheten säljs för ett visst pris, från 0 till det pris som täcker alla "
+            "(summan av förmånsrätterna och förrättningskostnaderna).",
+            fmt["subtitle"],
+        )
+        ws.write_string(2, 0, "Pris som täcker alla", fmt["sum_label"])
+        self._write_formula(ws, 2, 2, table.total, "sum_money")
+        ws.set_column(0, 0, 16)
+        ws.set_column(1, len(table.headings), 16)
+        ws.set_row(heading_row, 45)
+        ws.write_string(heading_row, 0, "Köpeskilling", fmt["heading"])
+        for j, head in enumerate(table.headings):
+            if isinstance(head, Formel):
+                self._write_formula(ws, heading_row, 1 + j, head, "heading")
+            else:
+                ws.write_string(heading_row, 1 + j, head, fmt["heading"])
+        for k, (price, cells) in enumerate(table.rows):
+            row = first + k
+            self._write_formula(ws, row, 0, price, "out_money")
+            for j, formel in enumerate(cells):
+                self._write_formula(ws, row, 1 + j, formel, "out_money")
+        last = first + len(table.rows) - 1
+        chart = self.wb.add_chart({"type": "area", "subtype": "stacked"})
+        for j in range(len(table.headings)):
+            chart.add_series(
+                {
+                    "name": [L.SHEET_DIAGRAM, heading_row, 1 + j],
+                    "categories": [L.SHEET_DIAGRAM, first, 0, last, 0],
+                    "values": [L.SHEET_DIAGRAM, first, 1 + j, last, 1 + j],
+                }
+            )
+        chart.set_title({"name": "Vem får vad vid vilket pris", "name_font": {"size": 12}})
+        chart.set_x_axis({"name": "Köpeskilling (kr)", "num_format": "#,##0", "num_font": {"rotation": -45}})
+        chart.set_y_axis({"name": "Utfaller (kr)", "num_format": "#,##0", "major_gridlines": {"visible": True}})
+        chart.set_legend({"position": "right"})
+        chart.set_size({"width": 960, "height": 480})
+        ws.insert_chart(last + 2, 0, chart)
+        ws.protect("", _PROTECT)
+        ws.freeze_panes(first, 1)
+        _print_setup(ws, "Sakägarförteckning – diagram")
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+#: sheet protection without password: cells stay selectable, columns and rows resizable
+_PROTECT = {
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+    "format_columns": True,
+    "format_rows": True,
+}
+
+
+def _print_setup(ws: Any, title: str) -> None:
+    """A4 landscape, one page wide, title in the header and "Sida x av y" in the footer."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    ws.set_header(f'&L&"-,Fet"{title}&R&A')
+    ws.set_footer("&Lsakagare_xl&RSida &P av &N")
+
+
+def _cached(value: Any) -> Any:
+    """A cached value as XlsxWriter writes it: numbers, text, booleans; None → empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def _rowcol(ref: str) -> tuple[int, int]:
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    return xl_cell_to_rowcol(ref.replace("$", ""))
+
+
+def _title(label: str) -> str:
+    return label.split(" (")[0][:32]
+
+
+def _validation(kind: str, title: str, help: str, first_row: int | None = None, col: int | None = None) -> dict:
+    """The data validation of one input cell (or column) by kind, with its input message."""
+    base: dict[str, Any] = {"input_title": title, "input_message": help[:255], "error_title": title}
+    if kind == "date":
+        base.update(
+            validate="date",
+            criteria="between",
+            minimum=_dt.date(1900, 1, 1),
+            maximum=_dt.date(2200, 12, 31),
+            error_message="Skriv ett datum, ÅÅÅÅ-MM-DD.",
+        )
+    elif kind == "dag":
+        base.update(
+            validate="decimal",
+            criteria=">=",
+            value=1800,
+            error_message="Skriv ett datum (ÅÅÅÅ-MM-DD) eller ett årtal (t.ex. 1980).",
+        )
+    elif kind == "janej":
+        base.update(validate="list", source=["Ja", "Nej"], error_message="Välj Ja eller Nej.")
+    elif kind == "tidsberakning":
+        base.update(
+            validate="list", source=["manader", "dagar"], error_message="Välj manader eller dagar (tom = manader)."
+        )
+    elif kind == "slag":
+        base.update(
+            validate="list",
+            source=["inteckning", "servitut", "nyttjanderatt", "hyresavtal", "arrende", "rattighet", "fordran", "frl6"],
+            error_message="Välj ett slag ur listan.",
+        )
+    elif kind == "percent":
+        base.update(
+            validate="decimal",
+            criteria="between",
+            minimum=-0.1,
+            maximum=0.25,
+            error_message="Skriv referensräntan i procent, t.ex. 2,00 % (mellan -10 % och 25 %).",
+        )
+    elif kind in ("amount", "number"):
+        base.update(validate="decimal", criteria=">=", value=0, error_message="Skriv ett belopp som inte är negativt.")
+    elif kind == "ordning":
+        base.update(validate="integer", criteria=">=", value=1, error_message="Skriv ett heltal från 1.")
+    elif kind == "id" and first_row is not None and col is not None:
+        cell = xl_rowcol_to_cell(first_row, col)
+        rng = f"{L.a1(first_row, col)}:{L.a1(L.TABLE_LAST_ROW, col)}"
+        base.update(
+            validate="custom",
+            value=f"=COUNTIF({rng},{cell})<=1",
+            error_message="Id:t finns redan på en annan rad; varje id ska vara unikt.",
+        )
+    else:
+        base.update(validate="any")
+    return base
+
+
+def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
+    border = {"border": 1, "border_color": BORDER_COLOUR}
+    inp = {**border, "bg_color": INPUT_FILL, "locked": False}
+    out = {**border, "bg_color": COMPUTED_FILL, "locked": True}
+    spec: dict[str, dict[str, Any]] = {
+        "title": {"bold": True, "font_size": 16},
+        "subtitle": {"italic": True, "font_size": 9, "font_color": "#595959"},
+        "section": {"bold": True, "font_size": 12, "font_color": "#1F3864"},
+        "legend_label": {"bold": True},
+        "legend_input": {**border, "bg_color": INPUT_FILL},
+        "legend_computed": {**border, "bg_color": COMPUTED_FILL},
+        "label": {**border, "bold": True},
+        "heading": {**border, "bold": True, "bg_color": HEADING_FILL, "text_wrap": True, "valign": "top"},
+        "in_text": inp,
+        "in_general": inp,
+        "in_date": {**inp, "num_format": DATE},
+        "in_money": {**inp, "num_format": MONEY},
+        "in_percent": {**inp, "num_format": PERCENT},
+        "in_number": {**inp, "num_format": "0.##"},
+        "in_int": {**inp, "num_format": "0"},
+        "out_text": out,
+        "out_wrap": {**out, "text_wrap": True, "valign": "top"},
+        "out_money": {**out, "num_format": MONEY},
+        "out_int": {**out, "num_format": "0"},
+        "out_bool": {**out, "align": "center"},
+        "sum_label": {"bold": True},
+        "sum_text": {**out, "bold": True},
+        "sum_money": {**out, "bold": True, "num_format": MONEY},
+        "sum_percent": {**out, "bold": True, "num_format": PERCENT},
+        "sum_control": {**out, "bold": True},
+        "note": {"italic": True, "font_size": 9},
+        "ok": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+        "fel": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    }
+    return {name: wb.add_format(props) for name, props in spec.items()}
+
+
+def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless the file already holds exactly these bytes."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read() == data:
+                return False
+    except FileNotFoundError:
+        pass
+    tmp = f"{os.fspath(path)}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+    return True
+
+
+__all__: Sequence[str] = ["build", "build_bytes", "write_if_changed", "CREATED"]
