@@ -368,7 +368,9 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
         if exek_pos is None:
             return True  # konkurs without sökande: the konkursbo ranks last
         eg, eu, er = exek_pos
-        return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er)
+        # rows before the sökande inside its own pantbrev (a first-hand claim before a second-hand one) are
+        # better only when that pantbrev has no equal-rank sibling: with one, they share with unprotected rows
+        return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er and len(groups[eg]) == 1)
 
     skydd = NOLL
     parts = []
