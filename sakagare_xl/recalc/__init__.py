@@ -1,0 +1,1 @@
+"""Headless recalculation of saved workbooks: ``sakagare-xl recalc``. See docs/recalc.md."""

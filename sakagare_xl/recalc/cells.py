@@ -1,0 +1,410 @@
+"""Read a workbook's cells without a spreadsheet library: sheet names, defined names, shared strings,
+and for every cell its value, its formula (plain, shared, array) and where it sits in the sheet XML.
+
+The sheet XML is scanned with one regular expression (no tree is built): a 20-row sheet is read in
+well under a millisecond. Values keep Excel's shapes: numbers as float, text as str, booleans as bool,
+an empty cell as ``None`` and an error as :class:`XLError`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from .ooxml import (
+    NS_MAIN,
+    NS_REL,
+    REL_SHARED_STRINGS,
+    REL_WORKSHEET,
+    Package,
+    PackageError,
+    check_xml,
+    parse_xml,
+    read_rels,
+    workbook_part,
+)
+
+MAX_ROW = 1048576
+MAX_COL = 16384
+
+
+class XLError:
+    """An Excel error value (``#DIV/0!``, ``#VALUE!``, ``#REF!``, ``#NAME?``, ``#N/A``, ``#NUM!``, ``#NULL!``)."""
+
+    __slots__ = ("code",)
+    _all: dict[str, "XLError"] = {}
+
+    def __new__(cls, code: str):
+        obj = cls._all.get(code)
+        if obj is None:
+            obj = super().__new__(cls)
+            obj.code = code
+            cls._all[code] = obj
+        return obj
+
+    def __repr__(self) -> str:
+        return self.code
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        return (XLError, (self.code,))
+
+
+DIV0 = XLError("#DIV/0!")
+VALUE = XLError("#VALUE!")
+REF = XLError("#REF!")
+NAME = XLError("#NAME?")
+NA = XLError("#N/A")
+NUM = XLError("#NUM!")
+NULL = XLError("#NULL!")
+
+
+# ---------------------------------------------------------------- A1 helpers
+
+def col_letters(col: int) -> str:
+    s = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"
+
+
+_A1 = re.compile(r"([A-Za-z]{1,3})(\d+)$")
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    m = _A1.match(ref)
+    if not m:
+        raise ValueError(ref)
+    return int(m.group(2)), col_number(m.group(1))
+
+
+# ---------------------------------------------------------------- XML text
+
+_ENT = re.compile(r"&(#x[0-9A-Fa-f]+|#\d+|lt|gt|amp|quot|apos);")
+_ENT_MAP = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_XSTR = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _ent(m: re.Match) -> str:
+    e = m.group(1)
+    if e[0] == "#":
+        return chr(int(e[2:], 16) if e[1] in "xX" else int(e[1:]))
+    return _ENT_MAP[e]
+
+
+def xml_text(raw: bytes) -> str:
+    """Decode element text: UTF-8 and the XML entities (a DOCTYPE was refused, so no others exist)."""
+    s = raw.decode("utf-8")
+    return _ENT.sub(_ent, s) if "&" in s else s
+
+
+def ooxml_unescape(s: str) -> str:
+    """OOXML's ``_xHHHH_`` escapes for control characters in strings."""
+    return _XSTR.sub(lambda m: chr(int(m.group(1), 16)), s) if "_x" in s else s
+
+
+# ---------------------------------------------------------------- cells
+
+@dataclass(eq=False)
+class Cell:
+    """One ``<c>`` element (or a cell to be created)."""
+
+    row: int
+    col: int
+    start: int = -1  # byte span of the element in the sheet XML; -1 = not present
+    end: int = -1
+    t: str | None = None  # the t attribute as written
+    value: object = None
+    has_v: bool = False
+    formula: str | None = None  # formula text (without '='), for shared children the master's
+    ftype: str | None = None  # None (normal), "shared", "array", "dataTable"
+    fref: tuple[int, int, int, int] | None = None  # array: (r1, c1, r2, c2)
+    si: str | None = None
+    master: "Cell | None" = None  # shared child: the master cell
+    array_master: "Cell | None" = None  # a cell inside an array formula's range (not its master)
+
+
+@dataclass(eq=False)
+class Sheet:
+    index: int
+    name: str
+    part: str
+    xml: bytes
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    rows: dict[int, tuple[int, int, bool]] = field(default_factory=dict)  # row -> (tag start, tag end, self-closed)
+    sheetdata_end: int = -1  # offset of </sheetData> (or of <sheetData/>)
+    sheetdata_selfclosed: bool = False
+    max_row: int = 0
+    max_col: int = 0
+
+
+@dataclass(eq=False)
+class DefinedName:
+    name: str
+    scope: int | None  # sheet index for a sheet-scoped name
+    text: str  # definition (formula text without '=')
+
+
+@dataclass(eq=False)
+class Workbook:
+    part: str
+    sheets: list[Sheet]
+    by_name: dict[str, Sheet]
+    names: dict[tuple[int | None, str], DefinedName]
+    shared_strings: list[str]
+    other_sheets: set[str]  # chartsheets and other non-worksheet sheets (upper-case)
+
+    def sheet(self, name: str) -> Sheet | None:
+        return self.by_name.get(name.upper())
+
+    def defined_name(self, name: str, scope: int | None) -> DefinedName | None:
+        key = name.upper()
+        if scope is not None:
+            dn = self.names.get((scope, key))
+            if dn is not None:
+                return dn
+        return self.names.get((None, key))
+
+
+# <row ...> / <row .../> / </sheetData> / <c ...>...</c> / <c .../>, any namespace prefix
+_SCAN = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:"
+    rb"(row)(?=[\s/>])([^>]*?)(/?)>"
+    rb"|c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)"
+    rb")",
+    re.S,
+)
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_F = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f>)", re.S)
+_V = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?v>)", re.S)
+_IS_T = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?t>)", re.S)
+_RPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?rPh\b.*?</(?:[A-Za-z_][\w.-]*:)?rPh>", re.S)
+_SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>")
+_SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
+_REF_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): (m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(raw)}
+
+
+def _local(key: bytes) -> bytes:
+    return key.rpartition(b":")[2]
+
+
+def iso_to_serial(text: str) -> float:
+    d = _dt.datetime.fromisoformat(text.rstrip("Z"))
+    delta = d - _dt.datetime(1899, 12, 30)
+    serial = delta.days + delta.seconds / 86400
+    return float(serial if serial >= 61 else serial - 1)
+
+
+def decode_value(t: str | None, raw: bytes | None, shared: list[str], where: str) -> object:
+    if raw is None:
+        return None
+    if t is None or t == "n":
+        try:
+            return float(raw)
+        except ValueError:
+            raise PackageError(f"cell {where} har ett ogiltigt tal ({raw[:40]!r})") from None
+    if t == "s":
+        try:
+            return shared[int(raw)]
+        except (ValueError, IndexError):
+            raise PackageError(f"cell {where} pekar på en delad text som saknas") from None
+    if t == "str":
+        return ooxml_unescape(xml_text(raw))
+    if t == "b":
+        return raw.strip() in (b"1", b"true")
+    if t == "e":
+        return XLError(raw.decode("ascii", "replace").strip())
+    if t == "d":
+        return iso_to_serial(raw.decode("ascii"))
+    raise PackageError(f"cell {where} har en okänd typ t=\"{t}\"")
+
+
+def read_sheet(sheet: Sheet, shared: list[str]) -> None:
+    xml = sheet.xml
+    check_xml(xml, sheet.part)
+    m = _SHEETDATA.search(xml)
+    if not m:
+        raise PackageError(f"bladet {sheet.name} saknar sheetData", "skadad fil")
+    if m.group(1):
+        sheet.sheetdata_selfclosed = True
+        sheet.sheetdata_end = m.start()
+        return
+    end_m = _SHEETDATA_END.search(xml, m.end())
+    if not end_m:
+        raise PackageError(f"bladet {sheet.name} är avkortat (</sheetData> saknas)", "skadad fil")
+    sheet.sheetdata_end = end_m.start()
+    cells = sheet.cells
+    cur_row = 0
+    cur_col = 0
+    max_row = max_col = 0
+    masters: dict[str, Cell] = {}
+    children: list[Cell] = []
+    arrays: list[Cell] = []
+    for mt in _SCAN.finditer(xml, m.end(), end_m.start()):
+        if mt.group(1):  # <row>
+            at = _attrs(mt.group(2))
+            r = at.get(b"r")
+            cur_row = int(r) if r else cur_row + 1
+            cur_col = 0
+            sheet.rows[cur_row] = (mt.start(), mt.end(), bool(mt.group(3)))
+            continue
+        at = {_local(k): v for k, v in _attrs(mt.group(4)).items()}
+        ref = at.get(b"r")
+        if ref:
+            try:
+                row, col = parse_a1(ref.decode("ascii"))
+            except ValueError:
+                raise PackageError(f"bladet {sheet.name} har en ogiltig celladress {ref!r}", "skadad fil") from None
+        else:
+            row, col = cur_row, cur_col + 1
+        cur_row, cur_col = row, col
+        t = at.get(b"t")
+        tstr = t.decode("ascii") if t else None
+        cell = Cell(row, col, mt.start(), mt.end(), tstr)
+        inner = mt.group(5)
+        if inner:
+            vm = _V.search(inner)
+            fm = _F.search(inner)
+            if vm:
+                cell.has_v = True
+                cell.value = decode_value(tstr, vm.group(1) or b"", shared, f"{sheet.name}!{a1(row, col)}")
+            elif tstr == "inlineStr":
+                body = _RPH.sub(b"", inner)
+                cell.value = ooxml_unescape("".join(xml_text(x.group(1) or b"") for x in _IS_T.finditer(body)))
+                cell.has_v = True
+            if fm:
+                fat = _attrs(fm.group(1))
+                ft = fat.get(b"t")
+                cell.ftype = ft.decode("ascii") if ft and ft != b"normal" else None
+                text = fm.group(2)
+                cell.formula = xml_text(text) if text is not None else None
+                if cell.ftype == "shared":
+                    cell.si = (fat.get(b"si") or b"").decode("ascii")
+                    if cell.formula:
+                        masters[cell.si] = cell
+                    else:
+                        children.append(cell)
+                elif cell.ftype == "array":
+                    rr = fat.get(b"ref")
+                    cell.fref = _parse_range(rr.decode("ascii")) if rr else (row, col, row, col)
+                    arrays.append(cell)
+                elif cell.formula is None:
+                    cell.formula = ""
+        cells[(row, col)] = cell
+        if row > max_row:
+            max_row = row
+        if col > max_col:
+            max_col = col
+    for child in children:
+        master = masters.get(child.si or "")
+        if master is None:
+            raise PackageError(
+                f"cell {sheet.name}!{a1(child.row, child.col)} hänvisar till en delad formel som saknas", "skadad fil"
+            )
+        child.master = master
+        child.formula = master.formula
+    for arr in arrays:
+        r1, c1, r2, c2 = arr.fref
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) == (arr.row, arr.col):
+                    continue
+                member = cells.get((r, c))
+                if member is None:
+                    member = cells[(r, c)] = Cell(r, c)
+                member.array_master = arr
+        max_row = max(max_row, r2)
+        max_col = max(max_col, c2)
+    sheet.max_row = max_row
+    sheet.max_col = max_col
+
+
+def _parse_range(text: str) -> tuple[int, int, int, int]:
+    m = _REF_RANGE.match(text)
+    if not m:
+        raise PackageError(f"ogiltigt område {text!r}", "skadad fil")
+    c1, r1 = col_number(m.group(1)), int(m.group(2))
+    if m.group(3):
+        c2, r2 = col_number(m.group(3)), int(m.group(4))
+    else:
+        c2, r2 = c1, r1
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def read_shared_strings(pkg: Package, part: str) -> list[str]:
+    root = parse_xml(pkg.read(part), part)
+    t_tag = f"{{{NS_MAIN}}}t"
+    r_tag = f"{{{NS_MAIN}}}r"
+    out = []
+    for si in root:
+        first = si[0] if len(si) else None
+        if first is not None and first.tag == t_tag and len(si) == 1:
+            out.append(ooxml_unescape(first.text or ""))
+            continue
+        parts = []
+        for child in si:
+            if child.tag == t_tag:
+                parts.append(child.text or "")
+            elif child.tag == r_tag:
+                for t in child.iter(t_tag):
+                    parts.append(t.text or "")
+        out.append(ooxml_unescape("".join(parts)))
+    return out
+
+
+def read_workbook(pkg: Package) -> Workbook:
+    """Read the workbook part, its sheets and names, shared strings and every worksheet's cells."""
+    part = workbook_part(pkg)
+    root = parse_xml(pkg.read(part), part)
+    rels = read_rels(pkg, part)
+    shared: list[str] = []
+    for typ, target in rels.values():
+        if typ == REL_SHARED_STRINGS and pkg.has(target):
+            shared = read_shared_strings(pkg, target)
+    sheets: list[Sheet] = []
+    others: set[str] = set()
+    all_names: list[str] = []
+    sheets_el = root.find(f"{{{NS_MAIN}}}sheets")
+    for position, el in enumerate(sheets_el if sheets_el is not None else ()):
+        name = el.get("name", "")
+        all_names.append(name)
+        rid = el.get(f"{{{NS_REL}}}id", "")
+        typ, target = rels.get(rid, ("", ""))
+        if typ != REL_WORKSHEET or not pkg.has(target):
+            others.add(name.upper())
+            sheets.append(None)  # keeps localSheetId positions
+            continue
+        sheets.append(Sheet(position, name, target, pkg.read(target)))
+    for sh in sheets:
+        if sh is not None:
+            read_sheet(sh, shared)
+    names: dict[tuple[int | None, str], DefinedName] = {}
+    dn_el = root.find(f"{{{NS_MAIN}}}definedNames")
+    for el in dn_el if dn_el is not None else ():
+        nm = el.get("name", "")
+        if nm.startswith("_xlnm."):
+            continue
+        lsi = el.get("localSheetId")
+        scope = int(lsi) if lsi is not None and lsi.isdigit() else None
+        names[(scope, nm.upper())] = DefinedName(nm, scope, (el.text or "").lstrip("="))
+    real = [s for s in sheets if s is not None]
+    wb = Workbook(part, sheets, {s.name.upper(): s for s in real}, names, shared, others)
+    return wb

@@ -1,0 +1,151 @@
+"""``sakagare-xl recalc PATH...``: recalculate saved workbooks without Excel.
+
+Exit status: 0 when every workbook was recalculated (or needed no change), 1 when anything failed
+(a bad file, an unknown function, a formula error, a write error), 2 for bad command-line options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import re
+import sys
+
+HELP = "Räkna om sparade arbetsböcker (.xlsx/.xlsm) utan Excel och skriv in de nya värdena."
+
+
+def _date(text: str) -> float:
+    try:
+        d = _dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltigt datum '{text}' (skriv ÅÅÅÅ-MM-DD)") from None
+    from .formula import date_to_serial
+
+    return float(date_to_serial(d))
+
+
+def _number(text: str) -> float:
+    t = re.sub(r"[\s\u00a0_]", "", text).replace(",", ".")
+    if t.lower().endswith("kr"):
+        t = t[:-2]
+    try:
+        v = float(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltigt belopp '{text}'") from None
+    if v < 0 or v != v or v in (float("inf"),):
+        raise argparse.ArgumentTypeError(f"beloppet får inte vara negativt ('{text}')")
+    return v
+
+
+def _rate(text: str) -> float:
+    t = re.sub(r"\s", "", text).replace(",", ".")
+    pct = t.endswith("%")
+    try:
+        v = float(t[:-1] if pct else t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltig referensränta '{text}' (skriv 2% eller 0,02)") from None
+    if pct:
+        v /= 100
+    elif abs(v) >= 1:
+        raise argparse.ArgumentTypeError(
+            f"referensräntan '{text}' är tvetydig: skriv den som procent (2%) eller som andel (0,02)"
+        )
+    if not -0.2 < v < 0.5:
+        raise argparse.ArgumentTypeError(f"referensräntan '{text}' är orimlig")
+    return v
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "recalc",
+        help=HELP,
+        description=HELP + " Bara formler som använder sakägarfunktionerna, och formler som beror på dem, "
+        "räknas om; allt annat i filen lämnas byte för byte. Se docs/recalc.md.",
+    )
+    p.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer, mappar eller mönster (t.ex. 'mapp/**/*.xlsx')")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="antal processer (0 = alla kärnor; standard 1)")
+    p.add_argument("--dry-run", action="store_true", help="räkna och rapportera, men skriv inga filer")
+    p.add_argument("--out", metavar="MAPP", help="skriv de omräknade filerna hit i stället för över originalen")
+    p.add_argument("--report", metavar="PREFIX", help="skriv rapporten till PREFIX.csv och PREFIX.json")
+    p.add_argument("--fordelningsdag", type=_date, metavar="ÅÅÅÅ-MM-DD",
+                   help="sätt fördelningsdagen (namnet Fordelningsdag) i varje arbetsbok")
+    p.add_argument("--sakagarforteckningsdag", type=_date, metavar="ÅÅÅÅ-MM-DD",
+                   help="sätt sakägarförteckningsdagen (namnet Sakagarforteckningsdag)")
+    p.add_argument("--referensranta", type=_rate, metavar="RÄNTA",
+                   help="sätt referensräntan (namnet Referensranta), t.ex. 2%% eller 0,02")
+    p.add_argument("--kopeskilling", type=_number, metavar="KRONOR",
+                   help="sätt köpeskillingen (namnet Kopeskilling)")
+    p.add_argument("--skriv-fel", action="store_true", dest="write_errors",
+                   help="skriv filen även när en sakägarfunktion ger fel (cellen får felmeddelandet, "
+                   "som i Excel); annars lämnas sådana filer orörda")
+    p.add_argument("--excel", action="store_true",
+                   help="låt Microsoft Excel räkna om och spara (via xlwings; bara Windows/macOS)")
+    p.add_argument("--no-progress", action="store_true", help="ingen förloppsindikator")
+    p.add_argument("--quiet", "-q", action="store_true", help="skriv bara fel och sammanfattning")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, functions: dict | None = None) -> int:
+    from .batch import Options, expand, run_batch, write_reports
+
+    tasks, rows_missing = expand(args.paths, args.out)
+    overrides = {
+        k: getattr(args, k)
+        for k in ("fordelningsdag", "referensranta", "kopeskilling", "sakagarforteckningsdag")
+        if getattr(args, k, None) is not None
+    }
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    if args.excel:
+        from .excel import ExcelUnavailable, run_excel
+
+        if overrides:
+            print("fel: --excel går inte att kombinera med --fordelningsdag/--referensranta/--kopeskilling/"
+                  "--sakagarforteckningsdag", file=sys.stderr)
+            return 2
+        try:
+            rows = run_excel(tasks, args.dry_run)
+        except ExcelUnavailable as exc:
+            print(f"fel: {exc}", file=sys.stderr)
+            return 1
+    else:
+        if functions is None:
+            try:
+                from .core import default_functions
+
+                functions = default_functions()
+            except ImportError as exc:
+                print(f"fel: sakägarfunktionerna går inte att läsa in ({exc})", file=sys.stderr)
+                return 1
+        options = Options(functions, overrides, args.dry_run, args.write_errors)
+        try:
+            rows = run_batch(tasks, options, jobs, progress=not args.no_progress)
+        except KeyboardInterrupt:
+            print("avbrutet: filer som redan skrivits är klara, övriga är orörda", file=sys.stderr)
+            return 1
+    rows = rows_missing + rows
+    ok = changed = unchanged = failed = 0
+    for r in rows:
+        if r.failed:
+            failed += 1
+            print(f"FEL  {r.path}: {r.status}")
+            for e in r.errors:
+                print(f"     {e}")
+        else:
+            ok += 1
+            if r.status == "oförändrad":
+                unchanged += 1
+            else:
+                changed += 1
+            if not args.quiet:
+                extra = f", {r.cells_changed} celler ändrade" if r.cells_changed else ""
+                note = " (inte skriven: --dry-run)" if args.dry_run and r.cells_changed else ""
+                print(f"OK   {r.path}: {r.status}{extra}{note}")
+    if args.report:
+        paths = write_reports(rows, args.report)
+        if not args.quiet:
+            print("rapport: " + ", ".join(paths))
+    print(f"{len(rows)} arbetsböcker: {changed} omräknade, {unchanged} oförändrade, {failed} med fel"
+          + (" (torrkörning, inget skrevs)" if args.dry_run else ""))
+    return 1 if failed else 0

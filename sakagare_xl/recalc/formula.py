@@ -1,0 +1,1469 @@
+"""Parse ordinary Excel formulas (openpyxl's :class:`~openpyxl.formula.Tokenizer`) and compile them to
+Python closures.
+
+A compiled formula is independent of the cell it sits in: every relative reference is kept as an offset
+from the formula's cell, so ``=MIN(E9,D9+G9)`` in row 9 and ``=MIN(E10,D10+G10)`` in row 10 have the
+same *shape* and share one compiled closure (:func:`compile_formula` caches by shape, per process).
+The shape key is computed by one regular expression over the formula text (:func:`shape_key`), so a
+cache hit costs a few microseconds and never tokenizes.
+
+A closure is called as ``fn(ctx, sheet, row, col)`` where ``ctx`` is the workbook evaluator
+(see :mod:`sakagare_xl.recalc.evaluate`). Values are Excel-shaped: float, str, bool, ``None`` (blank),
+:class:`~sakagare_xl.recalc.cells.XLError`, :class:`Area` (a reference) and 2-D lists (arrays).
+Errors travel as the exception :class:`Err`, which the cell turns into its error value.
+
+Functions our registry knows are called through ``ctx.call_udf``; the spellings Excel, Office.js
+add-ins (xlwings Lite), namespaces and LibreOffice give them are understood (:func:`udf_candidates`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+from openpyxl.formula import Tokenizer
+from openpyxl.formula.tokenizer import Token, TokenizerError
+
+from .cells import DIV0, MAX_COL, MAX_ROW, NA, NAME, NUM, REF, VALUE, XLError, col_number
+
+
+class Err(Exception):
+    """An Excel error raised inside a formula; ``value`` is the :class:`XLError`."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: XLError):
+        self.value = value
+
+
+class Unsupported(Exception):
+    """A formula recalc cannot evaluate without guessing (Swedish message)."""
+
+
+class Area:
+    """A reference to a rectangle of cells: sheet index and 1-based inclusive bounds."""
+
+    __slots__ = ("s", "r1", "c1", "r2", "c2")
+
+    def __init__(self, s: int, r1: int, c1: int, r2: int, c2: int):
+        self.s, self.r1, self.c1, self.r2, self.c2 = s, r1, c1, r2, c2
+
+    @property
+    def single(self) -> bool:
+        return self.r1 == self.r2 and self.c1 == self.c2
+
+    def key(self) -> tuple:
+        return (self.s, self.r1, self.c1, self.r2, self.c2)
+
+    def __repr__(self) -> str:
+        return f"Area{self.key()}"
+
+
+class _Missing:
+    """An omitted argument: ``=IF(A1,,1)``."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+# ---------------------------------------------------------------- spellings of function names
+
+#: prefixes Excel writes before functions newer than the file format (built-ins)
+_BUILTIN_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
+#: prefixes for functions Excel does not know (add-in / user-defined functions)
+_UDF_PREFIXES = ("_XLUDF.", "_XLDUDF_", "_XLL.", "_XLDUDF.")
+#: namespaces our functions may carry (``SAKAGARE.COVERAGE``, Office.js ``_xldudf_SAKAGARE_COVERAGE``)
+KNOWN_NAMESPACES = ("SAKAGARE_XL", "SAKAGAREXL", "SAKAGARE", "XLWINGS")
+
+
+def builtin_name(name: str) -> str:
+    u = name.upper()
+    for p in _BUILTIN_PREFIXES:
+        if u.startswith(p):
+            return u[len(p):]
+    return u
+
+
+def udf_candidates(name: str) -> tuple[str, ...]:
+    """The names a spelling may stand for, most literal first.
+
+    >>> udf_candidates("_xldudf_COVERAGE")
+    ('COVERAGE',)
+    >>> udf_candidates("_xludf.sakagare.coverage")
+    ('SAKAGARE.COVERAGE', 'COVERAGE')
+    >>> udf_candidates("_xldudf_SAKAGARE_TILLAGG_DATUM")
+    ('SAKAGARE_TILLAGG_DATUM', 'TILLAGG_DATUM')
+    """
+    u = name.upper()
+    changed = True
+    while changed:
+        changed = False
+        for p in _UDF_PREFIXES:
+            if u.startswith(p):
+                u = u[len(p):]
+                changed = True
+    out = [u]
+    if "." in u:
+        out.append(u.rsplit(".", 1)[1])
+    for ns in KNOWN_NAMESPACES:
+        for sep in ("_", "."):
+            if u.startswith(ns + sep) and len(u) > len(ns) + 1:
+                tail = u[len(ns) + 1:]
+                if tail not in out:
+                    out.append(tail)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- shape key
+
+_KEY_TOKEN = re.compile(
+    r"""
+    "(?:[^"]|"")*"                                             # text literal
+    |'(?:[^']|'')*'                                            # quoted sheet name
+    |\[[^\]]*\]                                                # [..] (external book, structured ref)
+    |(?<![\w.$\\])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w.(!\[])  # A1
+    |(?<![\w.$\\])(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![\w.(!\[])  # A:B
+    |(?<![\w.$\\])(\$?)(\d+):(\$?)(\d+)(?![\w.(!\[])           # 1:2
+    |[A-Za-z_\\][\w.\\]*                                       # names, functions, sheet names
+    """,
+    re.X,
+)
+
+
+def shape_key(formula: str, row: int, col: int) -> str:
+    """The formula with every reference rewritten relative to (row, col), R1C1-like.
+
+    >>> shape_key("MIN(E9,D9+G9)", 9, 8) == shape_key("MIN(E10,D10+G10)", 10, 8)
+    True
+    >>> shape_key('"A1"&A1', 1, 2) == shape_key('"A1"&A2', 2, 2)
+    False
+    """
+
+    def sub(m: re.Match) -> str:
+        if m.group(2) is not None:
+            rr = f"R{m.group(4)}" if m.group(3) else f"R[{int(m.group(4)) - row}]"
+            cc = f"C{m.group(2).upper()}" if m.group(1) else f"C[{col_number(m.group(2)) - col}]"
+            return f"\x00{rr}{cc}\x00"
+        if m.group(6) is not None:
+            a = f"C{m.group(6).upper()}" if m.group(5) else f"C[{col_number(m.group(6)) - col}]"
+            b = f"C{m.group(8).upper()}" if m.group(7) else f"C[{col_number(m.group(8)) - col}]"
+            return f"\x00{a}:{b}\x00"
+        if m.group(10) is not None:
+            a = f"R{m.group(10)}" if m.group(9) else f"R[{int(m.group(10)) - row}]"
+            b = f"R{m.group(12)}" if m.group(11) else f"R[{int(m.group(12)) - row}]"
+            return f"\x00{a}:{b}\x00"
+        return m.group(0)
+
+    return _KEY_TOKEN.sub(sub, formula)
+
+
+# ---------------------------------------------------------------- references
+
+_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+_COLS = re.compile(r"(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})$")
+_ROWS = re.compile(r"(\$?)(\d+):(\$?)(\d+)$")
+_NAME_OK = re.compile(r"[A-Za-z_\\][\w.\\]*$")
+
+
+@dataclass(frozen=True)
+class RefTemplate:
+    """A reference as written: bounds relative to the formula cell unless absolute."""
+
+    sheet: str | None
+    r1: int
+    r1abs: bool
+    c1: int
+    c1abs: bool
+    r2: int
+    r2abs: bool
+    c2: int
+    c2abs: bool
+
+    def bounds(self, row: int, col: int) -> tuple[int, int, int, int]:
+        r1 = self.r1 if self.r1abs else row + self.r1
+        r2 = self.r2 if self.r2abs else row + self.r2
+        c1 = self.c1 if self.c1abs else col + self.c1
+        c2 = self.c2 if self.c2abs else col + self.c2
+        return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+@dataclass(frozen=True)
+class NameRef:
+    sheet: str | None
+    name: str  # upper-case
+
+
+def _split_sheet(text: str) -> tuple[str | None, str]:
+    if "!" not in text:
+        return None, text
+    if text.startswith("'"):
+        end = text.rfind("'!")
+        if end < 0:
+            raise Unsupported(f"kan inte läsa referensen {text}")
+        return text[1:end].replace("''", "'"), text[end + 2:]
+    sheet, _, rest = text.rpartition("!")
+    return sheet, rest
+
+
+def parse_reference(text: str, row: int, col: int) -> RefTemplate | NameRef | XLError:
+    """Parse a RANGE operand: ``A1``, ``$A$1:B2``, ``A:A``, ``1:1``, ``'Blad 1'!A1``, a defined name."""
+    sheet, ref = _split_sheet(text)
+    if sheet is not None and (sheet.startswith("[") or ":" in sheet):
+        raise Unsupported(f"referenser till andra filer eller flera blad stöds inte ({text})")
+    if ref.upper() == "#REF!":
+        return REF
+    parts = ref.split(":")
+    if len(parts) <= 2:
+        m1 = _CELL.match(parts[0])
+        m2 = _CELL.match(parts[-1])
+        if m1 and m2:
+            r1, c1 = int(m1.group(4)), col_number(m1.group(2))
+            r2, c2 = int(m2.group(4)), col_number(m2.group(2))
+            if r1 <= MAX_ROW and r2 <= MAX_ROW and c1 <= MAX_COL and c2 <= MAX_COL:
+                return RefTemplate(
+                    sheet,
+                    r1 if m1.group(3) else r1 - row, bool(m1.group(3)),
+                    c1 if m1.group(1) else c1 - col, bool(m1.group(1)),
+                    r2 if m2.group(3) else r2 - row, bool(m2.group(3)),
+                    c2 if m2.group(1) else c2 - col, bool(m2.group(1)),
+                )
+        m = _COLS.match(ref)
+        if m:
+            c1, c2 = col_number(m.group(2)), col_number(m.group(4))
+            return RefTemplate(
+                sheet, 1, True, c1 if m.group(1) else c1 - col, bool(m.group(1)),
+                MAX_ROW, True, c2 if m.group(3) else c2 - col, bool(m.group(3)),
+            )
+        m = _ROWS.match(ref)
+        if m:
+            r1, r2 = int(m.group(2)), int(m.group(4))
+            return RefTemplate(
+                sheet, r1 if m.group(1) else r1 - row, bool(m.group(1)), 1, True,
+                r2 if m.group(3) else r2 - row, bool(m.group(3)), MAX_COL, True,
+            )
+    if len(parts) == 1 and _NAME_OK.match(ref) and "[" not in ref:
+        return NameRef(sheet, ref.upper())
+    raise Unsupported(f"kan inte läsa referensen {text}")
+
+
+# ---------------------------------------------------------------- value coercion (Excel rules)
+
+_NUMTYPES = (int, float)
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+EPOCH = _dt.date(1899, 12, 30)
+
+
+def date_to_serial(d: _dt.date) -> int:
+    n = (d - EPOCH).days
+    return n if n >= 61 else n - 1
+
+
+def serial_to_date(serial: float) -> _dt.date:
+    n = int(math.floor(serial))
+    if n < 1 or n > 2958465:
+        raise Err(NUM)
+    if n == 60:
+        raise Err(VALUE)  # Excel's fictitious 1900-02-29
+    return EPOCH + _dt.timedelta(days=n if n > 60 else n + 1)
+
+
+def to_num(v):
+    t = type(v)
+    if t is float or t is int:
+        return v
+    if v is None or v is MISSING:
+        return 0.0
+    if t is bool:
+        return 1.0 if v else 0.0
+    if t is str:
+        s = v.strip()
+        try:
+            return float(s)
+        except ValueError:
+            pass
+        if s.endswith("%"):
+            try:
+                return float(s[:-1]) / 100
+            except ValueError:
+                pass
+        m = _ISO_DATE.match(s)
+        if m:
+            try:
+                return float(date_to_serial(_dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+            except ValueError:
+                pass
+        raise Err(VALUE)
+    if t is XLError:
+        raise Err(v)
+    if t is list:
+        return to_num(v[0][0])
+    raise Err(VALUE)
+
+
+def num_text(x: float) -> str:
+    """A number as Excel's General format turns it into text (15 significant digits)."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    s = format(x, ".15g")
+    if "e" in s:
+        mant, exp = s.split("e")
+        if "." in mant:
+            mant = mant.rstrip("0").rstrip(".")
+        return f"{mant}E{'+' if int(exp) >= 0 else '-'}{abs(int(exp)):02d}"
+    return s
+
+
+def to_text(v) -> str:
+    t = type(v)
+    if t is str:
+        return v
+    if t is float or t is int:
+        return num_text(v)
+    if v is None or v is MISSING:
+        return ""
+    if t is bool:
+        return "TRUE" if v else "FALSE"
+    if t is XLError:
+        raise Err(v)
+    if t is list:
+        return to_text(v[0][0])
+    raise Err(VALUE)
+
+
+def to_bool(v) -> bool:
+    t = type(v)
+    if t is bool:
+        return v
+    if t is float or t is int:
+        return v != 0
+    if v is None or v is MISSING:
+        return False
+    if t is str:
+        u = v.strip().upper()
+        if u in ("TRUE", "SANT"):
+            return True
+        if u in ("FALSE", "FALSKT"):
+            return False
+        raise Err(VALUE)
+    if t is XLError:
+        raise Err(v)
+    if t is list:
+        return to_bool(v[0][0])
+    raise Err(VALUE)
+
+
+def deref(ctx, x):
+    """A reference → its value (one cell) or 2-D list of values; anything else unchanged."""
+    if type(x) is Area:
+        if x.r1 == x.r2 and x.c1 == x.c2:
+            return ctx.cell_value(x.s, x.r1, x.c1)
+        return ctx.area_values(x)
+    return x
+
+
+def scalar(ctx, x, row: int, col: int):
+    """One value for a scalar context: implicit intersection for a multi-cell reference."""
+    if type(x) is Area:
+        if x.r1 == x.r2 and x.c1 == x.c2:
+            v = ctx.cell_value(x.s, x.r1, x.c1)
+        elif x.c1 == x.c2 and x.r1 <= row <= x.r2:
+            v = ctx.cell_value(x.s, row, x.c1)
+        elif x.r1 == x.r2 and x.c1 <= col <= x.c2:
+            v = ctx.cell_value(x.s, x.r1, col)
+        else:
+            raise Err(VALUE)
+        if type(v) is XLError:
+            raise Err(v)
+        return v
+    if type(x) is list:
+        x = x[0][0]
+    if type(x) is XLError:
+        raise Err(x)
+    return x
+
+
+def _is_num(v) -> bool:
+    t = type(v)
+    return t is float or t is int
+
+
+def _cmp_key(v):
+    t = type(v)
+    if t is float or t is int:
+        return (0, v)
+    if t is str:
+        return (1, v.upper())
+    if t is bool:
+        return (2, v)
+    return (0, 0.0)
+
+
+def compare(op: str, a, b) -> bool:
+    if a is None or a is MISSING:
+        a = "" if type(b) is str else (False if type(b) is bool else 0.0)
+    if b is None or b is MISSING:
+        b = "" if type(a) is str else (False if type(a) is bool else 0.0)
+    if type(a) is XLError:
+        raise Err(a)
+    if type(b) is XLError:
+        raise Err(b)
+    ka, kb = _cmp_key(a), _cmp_key(b)
+    if op == "=":
+        return ka == kb
+    if op == "<>":
+        return ka != kb
+    if op == "<":
+        return ka < kb
+    if op == ">":
+        return ka > kb
+    if op == "<=":
+        return ka <= kb
+    return ka >= kb
+
+
+def _pow(a, b):
+    try:
+        r = math.pow(a, b)
+    except (OverflowError, ValueError):
+        raise Err(NUM) from None
+    return r
+
+
+def _div(a, b):
+    if b == 0:
+        raise Err(DIV0)
+    return a / b
+
+
+_ARITH = {
+    "+": lambda a, b: to_num(a) + to_num(b),
+    "-": lambda a, b: to_num(a) - to_num(b),
+    "*": lambda a, b: to_num(a) * to_num(b),
+    "/": lambda a, b: _div(to_num(a), to_num(b)),
+    "^": lambda a, b: _pow(to_num(a), to_num(b)),
+    "&": lambda a, b: to_text(a) + to_text(b),
+}
+for _op in ("=", "<>", "<", ">", "<=", ">="):
+    _ARITH[_op] = (lambda o: lambda a, b: compare(o, a, b))(_op)
+
+
+def _elementwise(f, a, b):
+    """Excel's array broadcasting for a binary operator."""
+    la, lb = type(a) is list, type(b) is list
+    ra = len(a) if la else 1
+    ca = len(a[0]) if la else 1
+    rb = len(b) if lb else 1
+    cb = len(b[0]) if lb else 1
+    rows, cols = max(ra, rb), max(ca, cb)
+    out = []
+    for i in range(rows):
+        line = []
+        for j in range(cols):
+            try:
+                if la:
+                    if (ra > 1 and i >= ra) or (ca > 1 and j >= ca):
+                        raise Err(NA)
+                    x = a[i if ra > 1 else 0][j if ca > 1 else 0]
+                else:
+                    x = a
+                if lb:
+                    if (rb > 1 and i >= rb) or (cb > 1 and j >= cb):
+                        raise Err(NA)
+                    y = b[i if rb > 1 else 0][j if cb > 1 else 0]
+                else:
+                    y = b
+                line.append(f(x, y))
+            except Err as e:
+                line.append(e.value)
+        out.append(line)
+    return out
+
+
+def _map1(f, a):
+    out = []
+    for line in a:
+        row = []
+        for x in line:
+            try:
+                row.append(f(x))
+            except Err as e:
+                row.append(e.value)
+        out.append(row)
+    return out
+
+
+def _flat(v):
+    """Values of a reference/array/scalar, flattened row by row."""
+    if type(v) is list:
+        for line in v:
+            yield from line
+    else:
+        yield v
+
+
+# ---------------------------------------------------------------- compile state and cache
+
+@dataclass
+class Compiled:
+    fn: object  # fn(ctx, sheet, row, col)
+    refs: tuple  # RefTemplate | NameRef
+    udfs: tuple  # (spelling, candidates)
+    problems: tuple  # Swedish messages: unsupported functions, syntax
+    volatile: bool = False
+
+
+@dataclass
+class _State:
+    row: int
+    col: int
+    refs: list = field(default_factory=list)
+    udfs: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    volatile: bool = False
+
+
+_CACHE: dict[str, Compiled] = {}
+CACHE_LIMIT = 50_000
+stats = {"hits": 0, "misses": 0}
+
+
+def compile_formula(formula: str, row: int, col: int) -> Compiled:
+    """Compile ``formula`` (text without '=') at (row, col); cached by shape across workbooks."""
+    key = shape_key(formula, row, col)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        stats["hits"] += 1
+        return hit
+    stats["misses"] += 1
+    compiled = _compile(formula, row, col)
+    if len(_CACHE) >= CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = compiled
+    return compiled
+
+
+def _failing(message: str):
+    def fn(ctx, s, r, c):
+        raise Unsupported(message)
+
+    return fn
+
+
+def _compile(formula: str, row: int, col: int) -> Compiled:
+    st = _State(row, col)
+    try:
+        tokens = Tokenizer("=" + formula).items
+        parser = _Parser(tokens, st)
+        fn = parser.parse()
+    except (TokenizerError, Unsupported, IndexError, ValueError) as exc:
+        msg = str(exc) if isinstance(exc, Unsupported) else f"kan inte tolka formeln ={formula}"
+        st.problems.append(msg)
+        fn = _failing(msg)
+    return Compiled(fn, tuple(st.refs), tuple(st.udfs.items()), tuple(st.problems), st.volatile)
+
+
+# ---------------------------------------------------------------- parser
+
+_INFIX_PREC = {":": 8, "^": 5, "*": 4, "/": 4, "+": 3, "-": 3, "&": 2,
+               "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1}
+_ENDS_OPERAND = {(Token.OPERAND, None), (Token.FUNC, Token.CLOSE), (Token.PAREN, Token.CLOSE), (Token.ARRAY, Token.CLOSE)}
+
+
+class _Parser:
+    def __init__(self, tokens, st: _State):
+        items = []
+        for i, t in enumerate(tokens):
+            if t.type == Token.WSPACE:
+                prev = items[-1] if items else None
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                if (
+                    prev is not None and nxt is not None
+                    and (prev.type == Token.OPERAND or prev.subtype == Token.CLOSE)
+                    and (nxt.type in (Token.OPERAND, Token.FUNC, Token.PAREN, Token.ARRAY) and nxt.subtype != Token.CLOSE)
+                ):
+                    raise Unsupported("snittoperatorn (mellanslag mellan referenser) stöds inte")
+                continue
+            items.append(t)
+        self.t = items
+        self.i = 0
+        self.st = st
+
+    def peek(self):
+        return self.t[self.i] if self.i < len(self.t) else None
+
+    def take(self):
+        tok = self.t[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self):
+        if not self.t:
+            return lambda ctx, s, r, c: None
+        fn = self.expr(0)
+        if self.i != len(self.t):
+            raise Unsupported(f"oväntat '{self.t[self.i].value}' i formeln")
+        return fn
+
+    def expr(self, min_prec: int):
+        lhs = self.unary()
+        while True:
+            tok = self.peek()
+            if tok is None or tok.type != Token.OP_IN:
+                return lhs
+            op = tok.value
+            prec = _INFIX_PREC.get(op)
+            if prec is None:
+                raise Unsupported(f"operatorn {op} stöds inte")
+            if prec < min_prec:
+                return lhs
+            self.take()
+            rhs = self.expr(prec + 1)
+            lhs = _binary(op, lhs, rhs)
+
+    def unary(self):
+        tok = self.peek()
+        if tok is not None and tok.type == Token.OP_PRE:
+            self.take()
+            inner = self.unary()
+            if tok.value == "-":
+                fn = _negate(inner)
+            else:
+                fn = inner
+        else:
+            fn = self.primary()
+        while True:
+            tok = self.peek()
+            if tok is not None and tok.type == Token.OP_POST and tok.value == "%":
+                self.take()
+                fn = _percent(fn)
+            else:
+                return fn
+
+    def primary(self):
+        tok = self.take()
+        if tok.type == Token.OPERAND:
+            return self.operand(tok)
+        if tok.type == Token.PAREN and tok.subtype == Token.OPEN:
+            fn = self.expr(0)
+            close = self.take()
+            if close.type != Token.PAREN:
+                raise Unsupported("parenteserna i formeln går inte ihop")
+            return fn
+        if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+            return self.call(tok.value[:-1])
+        if tok.type == Token.ARRAY and tok.subtype == Token.OPEN:
+            return self.array()
+        raise Unsupported(f"oväntat '{tok.value}' i formeln")
+
+    def operand(self, tok):
+        sub = tok.subtype
+        v = tok.value
+        if sub == Token.NUMBER:
+            num = float(v)
+            return lambda ctx, s, r, c: num
+        if sub == Token.TEXT:
+            text = v[1:-1].replace('""', '"')
+            return lambda ctx, s, r, c: text
+        if sub == Token.LOGICAL:
+            b = v.upper() == "TRUE"
+            return lambda ctx, s, r, c: b
+        if sub == Token.ERROR:
+            err = XLError(v.upper())
+            return lambda ctx, s, r, c: err
+        ref = parse_reference(v, self.st.row, self.st.col)
+        if type(ref) is XLError:
+            def fn(ctx, s, r, c):
+                raise Err(REF)
+            return fn
+        self.st.refs.append(ref)
+        if type(ref) is NameRef:
+            name, sheet = ref.name, ref.sheet
+            return lambda ctx, s, r, c: ctx.name_value(name, sheet, s)
+        t = ref
+        sheet = t.sheet
+        if t.r1 == t.r2 and t.c1 == t.c2 and t.r1abs == t.r2abs and t.c1abs == t.c2abs:
+            dr, ra, dc, ca = t.r1, t.r1abs, t.c1, t.c1abs
+
+            def cell(ctx, s, r, c):
+                si = s if sheet is None else ctx.sheet_index(sheet)
+                rr = dr if ra else r + dr
+                cc = dc if ca else c + dc
+                if rr < 1 or cc < 1 or rr > MAX_ROW or cc > MAX_COL:
+                    raise Err(REF)
+                return Area(si, rr, cc, rr, cc)
+
+            return cell
+
+        def area(ctx, s, r, c):
+            si = s if sheet is None else ctx.sheet_index(sheet)
+            r1, c1, r2, c2 = t.bounds(r, c)
+            if r1 < 1 or c1 < 1 or r2 > MAX_ROW or c2 > MAX_COL:
+                raise Err(REF)
+            return Area(si, r1, c1, r2, c2)
+
+        return area
+
+    def args(self):
+        out = []
+        expect_arg = True
+        while True:
+            tok = self.peek()
+            if tok is None:
+                raise Unsupported("en funktion saknar avslutande parentes")
+            if tok.type == Token.FUNC and tok.subtype == Token.CLOSE:
+                self.take()
+                if out and expect_arg:
+                    out.append(_missing)
+                return out
+            if tok.type == Token.SEP and tok.subtype == Token.ARG:
+                self.take()
+                if expect_arg:
+                    out.append(_missing)
+                expect_arg = True
+                continue
+            if not expect_arg:
+                raise Unsupported(f"oväntat '{tok.value}' i formeln")
+            out.append(self.expr(0))
+            expect_arg = False
+
+    def call(self, raw_name: str):
+        args = self.args()
+        bname = builtin_name(raw_name)
+        spec = BUILTINS.get(bname)
+        if spec is not None:
+            if bname in VOLATILE:
+                self.st.volatile = True
+            lo, hi, maker = spec
+            if not (lo <= len(args) <= hi):
+                raise Unsupported(f"fel antal argument till {bname} ({len(args)})")
+            return maker(args)
+        if bname in UNSUPPORTED_BUILTINS or raw_name.upper().startswith(_BUILTIN_PREFIXES):
+            self.st.problems.append(f"funktionen {bname} stöds inte av recalc")
+            return _failing(f"funktionen {bname} stöds inte av recalc")
+        cands = udf_candidates(raw_name)
+        self.st.udfs[raw_name] = cands
+        return _udf_call(raw_name, cands, args)
+
+    def array(self):
+        rows: list[list] = [[]]
+        while True:
+            tok = self.take()
+            if tok.type == Token.ARRAY and tok.subtype == Token.CLOSE:
+                break
+            if tok.type == Token.SEP:
+                if tok.subtype == Token.ROW:
+                    rows.append([])
+                continue
+            neg = False
+            if tok.type == Token.OP_PRE:
+                neg = tok.value == "-"
+                tok = self.take()
+            if tok.type != Token.OPERAND or tok.subtype == Token.RANGE:
+                raise Unsupported("matriskonstanter får bara innehålla konstanter")
+            if tok.subtype == Token.NUMBER:
+                v = float(tok.value)
+                v = -v if neg else v
+            elif tok.subtype == Token.TEXT:
+                v = tok.value[1:-1].replace('""', '"')
+            elif tok.subtype == Token.LOGICAL:
+                v = tok.value.upper() == "TRUE"
+            else:
+                v = XLError(tok.value.upper())
+            rows[-1].append(v)
+        if len({len(r) for r in rows}) != 1:
+            raise Unsupported("matriskonstanten har rader av olika längd")
+        return lambda ctx, s, r, c: [list(line) for line in rows]
+
+
+def _missing(ctx, s, r, c):
+    return MISSING
+
+
+def _value(ctx, x):
+    """Deref for an operator: one cell → value, several → 2-D list."""
+    if type(x) is Area:
+        return deref(ctx, x)
+    return x
+
+
+def _binary(op, fa, fb):
+    if op == ":":
+        def rng(ctx, s, r, c):
+            a, b = fa(ctx, s, r, c), fb(ctx, s, r, c)
+            if type(a) is not Area or type(b) is not Area or a.s != b.s:
+                raise Err(VALUE)
+            return Area(a.s, min(a.r1, b.r1), min(a.c1, b.c1), max(a.r2, b.r2), max(a.c2, b.c2))
+
+        return rng
+    f = _ARITH[op]
+
+    def fn(ctx, s, r, c):
+        a = fa(ctx, s, r, c)
+        if type(a) is Area:
+            a = deref(ctx, a)
+        b = fb(ctx, s, r, c)
+        if type(b) is Area:
+            b = deref(ctx, b)
+        if type(a) is list or type(b) is list:
+            return _elementwise(f, a, b)
+        return f(a, b)
+
+    return fn
+
+
+def _negate(fa):
+    def fn(ctx, s, r, c):
+        a = _value(ctx, fa(ctx, s, r, c))
+        if type(a) is list:
+            return _map1(lambda x: -to_num(x), a)
+        return -to_num(a)
+
+    return fn
+
+
+def _percent(fa):
+    def fn(ctx, s, r, c):
+        a = _value(ctx, fa(ctx, s, r, c))
+        if type(a) is list:
+            return _map1(lambda x: to_num(x) / 100, a)
+        return to_num(a) / 100
+
+    return fn
+
+
+def _udf_call(raw_name, cands, args):
+    def fn(ctx, s, r, c):
+        return ctx.call_udf(raw_name, cands, [f(ctx, s, r, c) for f in args], s, r, c)
+
+    return fn
+
+
+# ---------------------------------------------------------------- built-in functions
+# Each entry: NAME -> (min args, max args, maker(argfns) -> fn(ctx, s, r, c)).
+
+BUILTINS: dict[str, tuple[int, int, object]] = {}
+VOLATILE = {"TODAY"}
+#: Excel functions we know exist but do not evaluate (reported rather than guessed)
+UNSUPPORTED_BUILTINS = {
+    "OFFSET", "INDIRECT", "CELL", "INFO", "NOW", "RAND", "RANDBETWEEN", "HYPERLINK", "GETPIVOTDATA",
+    "LET", "LAMBDA", "FILTER", "SORT", "UNIQUE", "SEQUENCE", "XLOOKUP", "TEXTJOIN", "SUMIFS", "COUNTIFS",
+    "AVERAGEIF", "AVERAGEIFS", "HLOOKUP", "LOOKUP", "CHOOSE", "NETWORKDAYS", "WORKDAY", "DATEDIF", "DAYS360",
+}
+
+
+def builtin(name: str, lo: int = 0, hi: int = 255):
+    def deco(maker):
+        BUILTINS[name] = (lo, hi, maker)
+        return maker
+
+    return deco
+
+
+def scalar_fn(name: str, lo: int, hi: int):
+    """A function of scalar arguments (implicit intersection; errors propagate)."""
+
+    def deco(f):
+        def maker(args):
+            def fn(ctx, s, r, c):
+                vals = [scalar(ctx, a(ctx, s, r, c), r, c) for a in args]
+                return f(*vals)
+
+            return fn
+
+        BUILTINS[name] = (lo, hi, maker)
+        return f
+
+    return deco
+
+
+def _numbers_in(ctx, x, strict_scalar: bool = True):
+    """Numbers for SUM-like functions: references/arrays skip text, booleans and blanks; direct
+    arguments are converted (text that is not a number is #VALUE!). Errors propagate."""
+    if type(x) is Area:
+        for v in _flat(deref(ctx, x)):
+            t = type(v)
+            if t is float or t is int:
+                yield v
+            elif t is XLError:
+                raise Err(v)
+        return
+    if type(x) is list:
+        for v in _flat(x):
+            t = type(v)
+            if t is float or t is int:
+                yield v
+            elif t is XLError:
+                raise Err(v)
+        return
+    if x is MISSING:
+        return
+    yield to_num(x)
+
+
+def _agg(name, reducer, empty):
+    def maker(args):
+        def fn(ctx, s, r, c):
+            nums = []
+            for a in args:
+                nums.extend(_numbers_in(ctx, a(ctx, s, r, c)))
+            if not nums:
+                if type(empty) is XLError:
+                    raise Err(empty)
+                return empty
+            return reducer(nums)
+
+        return fn
+
+    BUILTINS[name] = (1, 255, maker)
+
+
+_agg("SUM", math.fsum, 0.0)
+_agg("MIN", min, 0.0)
+_agg("MAX", max, 0.0)
+_agg("AVERAGE", lambda xs: math.fsum(xs) / len(xs), DIV0)
+_agg("PRODUCT", math.prod, 0.0)
+
+
+@builtin("COUNT", 1)
+def _count(args):
+    def fn(ctx, s, r, c):
+        n = 0
+        for a in args:
+            x = a(ctx, s, r, c)
+            if type(x) is Area or type(x) is list:
+                n += sum(1 for v in _flat(deref(ctx, x)) if _is_num(v))
+            elif x is not MISSING:
+                try:
+                    to_num(x)
+                    n += 1
+                except Err:
+                    pass
+        return float(n)
+
+    return fn
+
+
+@builtin("COUNTA", 1)
+def _counta(args):
+    def fn(ctx, s, r, c):
+        n = 0
+        for a in args:
+            x = a(ctx, s, r, c)
+            if type(x) is Area or type(x) is list:
+                n += sum(1 for v in _flat(deref(ctx, x)) if v is not None)
+            elif x is not MISSING:
+                n += 1
+        return float(n)
+
+    return fn
+
+
+@builtin("COUNTBLANK", 1, 1)
+def _countblank(args):
+    def fn(ctx, s, r, c):
+        x = deref(ctx, args[0](ctx, s, r, c))
+        return float(sum(1 for v in _flat(x) if v is None or v == ""))
+
+    return fn
+
+
+def _criterion(crit):
+    """COUNTIF/SUMIF criterion → predicate (numbers, text with = <> < > <= >=; no wildcards)."""
+    if type(crit) is str:
+        m = re.match(r"^(<=|>=|<>|=|<|>)?(.*)$", crit, re.S)
+        op, rest = m.group(1) or "=", m.group(2)
+        if any(ch in rest for ch in "*?~"):
+            raise Unsupported("jokertecken i villkor (COUNTIF/SUMIF) stöds inte av recalc")
+        if rest == "" and op in ("=", "<>"):
+            return (lambda v: v is None or v == "") if op == "=" else (lambda v: not (v is None or v == ""))
+        try:
+            target = float(rest)
+        except ValueError:
+            target = rest
+    else:
+        op, target = "=", crit
+    if _is_num(target):
+        return lambda v: _is_num(v) and compare(op, v, target)
+    kind = type(target)
+    return lambda v: type(v) is kind and compare(op, v, target)
+
+
+@builtin("COUNTIF", 2, 2)
+def _countif(args):
+    def fn(ctx, s, r, c):
+        rng = deref(ctx, args[0](ctx, s, r, c))
+        pred = _criterion(scalar(ctx, args[1](ctx, s, r, c), r, c))
+        return float(sum(1 for v in _flat(rng) if pred(v)))
+
+    return fn
+
+
+@builtin("SUMIF", 2, 3)
+def _sumif(args):
+    def fn(ctx, s, r, c):
+        rng = deref(ctx, args[0](ctx, s, r, c))
+        pred = _criterion(scalar(ctx, args[1](ctx, s, r, c), r, c))
+        tot = deref(ctx, args[2](ctx, s, r, c)) if len(args) > 2 else rng
+        crit = list(_flat(rng))
+        vals = list(_flat(tot))
+        out = 0.0
+        for k, v in zip(crit, vals):
+            if pred(k) and _is_num(v):
+                out += v
+        return out
+
+    return fn
+
+
+@builtin("SUMPRODUCT", 1)
+def _sumproduct(args):
+    def fn(ctx, s, r, c):
+        arrays = []
+        for a in args:
+            v = deref(ctx, a(ctx, s, r, c))
+            if type(v) is not list:
+                v = [[v]]
+            arrays.append(v)
+        shape = (len(arrays[0]), len(arrays[0][0]))
+        if any((len(x), len(x[0])) != shape for x in arrays):
+            raise Err(VALUE)
+        total = 0.0
+        for i in range(shape[0]):
+            for j in range(shape[1]):
+                p = 1.0
+                for x in arrays:
+                    v = x[i][j]
+                    if type(v) is XLError:
+                        raise Err(v)
+                    p *= v if _is_num(v) else 0.0
+                total += p
+        return total
+
+    return fn
+
+
+def _round(x, digits, mode):
+    x, digits = to_num(x), int(to_num(digits))
+    q = Decimal(1).scaleb(-digits)
+    d = Decimal(repr(float(x)))
+    return float(d.quantize(q, rounding=mode)) if digits >= 0 else float(
+        (d / Decimal(10) ** -digits).quantize(Decimal(1), rounding=mode) * Decimal(10) ** -digits
+    )
+
+
+scalar_fn("ROUND", 2, 2)(lambda x, d: _round(x, d, ROUND_HALF_UP))
+scalar_fn("ROUNDUP", 2, 2)(lambda x, d: _round(x, d, ROUND_UP))
+scalar_fn("ROUNDDOWN", 2, 2)(lambda x, d: _round(x, d, ROUND_DOWN))
+scalar_fn("ABS", 1, 1)(lambda x: abs(to_num(x)))
+scalar_fn("INT", 1, 1)(lambda x: float(math.floor(to_num(x))))
+scalar_fn("SIGN", 1, 1)(lambda x: float((to_num(x) > 0) - (to_num(x) < 0)))
+scalar_fn("N", 1, 1)(lambda x: x if _is_num(x) else (1.0 if x is True else 0.0))
+scalar_fn("NOT", 1, 1)(lambda x: not to_bool(x))
+scalar_fn("LEN", 1, 1)(lambda x: float(len(to_text(x))))
+scalar_fn("UPPER", 1, 1)(lambda x: to_text(x).upper())
+scalar_fn("LOWER", 1, 1)(lambda x: to_text(x).lower())
+scalar_fn("TRIM", 1, 1)(lambda x: re.sub(" +", " ", to_text(x).strip(" ")))
+scalar_fn("LEFT", 1, 2)(lambda x, n=1.0: to_text(x)[: int(to_num(n))])
+scalar_fn("RIGHT", 1, 2)(lambda x, n=1.0: to_text(x)[len(to_text(x)) - int(to_num(n)):] if int(to_num(n)) else "")
+scalar_fn("MID", 3, 3)(lambda x, a, n: to_text(x)[int(to_num(a)) - 1: int(to_num(a)) - 1 + int(to_num(n))])
+
+
+@scalar_fn("NA", 0, 0)
+def _na():
+    raise Err(NA)
+
+
+@scalar_fn("MOD", 2, 2)
+def _mod(a, b):
+    a, b = to_num(a), to_num(b)
+    if b == 0:
+        raise Err(DIV0)
+    return a - b * math.floor(a / b)
+
+
+@scalar_fn("DATE", 3, 3)
+def _date(y, m, d):
+    y, m, d = int(to_num(y)), int(to_num(m)), int(to_num(d))
+    if 0 <= y < 1900:
+        y += 1900
+    y += (m - 1) // 12
+    m = (m - 1) % 12 + 1
+    try:
+        base = _dt.date(y, m, 1)
+    except ValueError:
+        raise Err(NUM) from None
+    return float(date_to_serial(base) + d - 1)
+
+
+scalar_fn("YEAR", 1, 1)(lambda x: float(serial_to_date(to_num(x)).year))
+scalar_fn("MONTH", 1, 1)(lambda x: float(serial_to_date(to_num(x)).month))
+scalar_fn("DAY", 1, 1)(lambda x: float(serial_to_date(to_num(x)).day))
+
+
+def _add_months(d: _dt.date, months: int) -> _dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = [31, 29 if (year % 4 == 0 and (year % 100 or year % 400 == 0)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return _dt.date(year, month, min(d.day, last))
+
+
+@scalar_fn("EDATE", 2, 2)
+def _edate(start, months):
+    try:
+        return float(date_to_serial(_add_months(serial_to_date(to_num(start)), int(to_num(months)))))
+    except ValueError:
+        raise Err(NUM) from None
+
+
+@scalar_fn("EOMONTH", 2, 2)
+def _eomonth(start, months):
+    d = _add_months(serial_to_date(to_num(start)).replace(day=1), int(to_num(months)) + 1)
+    return float(date_to_serial(d) - 1)
+
+
+@builtin("TODAY", 0, 0)
+def _today(args):
+    return lambda ctx, s, r, c: float(date_to_serial(ctx.today()))
+
+
+@builtin("IF", 1, 3)
+def _if(args):
+    cond = args[0]
+    yes = args[1] if len(args) > 1 else (lambda ctx, s, r, c: True)
+    no = args[2] if len(args) > 2 else (lambda ctx, s, r, c: False)
+
+    def fn(ctx, s, r, c):
+        v = cond(ctx, s, r, c)
+        if type(v) is Area:
+            v = deref(ctx, v) if v.single else scalar(ctx, v, r, c)
+        if type(v) is list:
+            return _elementwise(lambda x, _: _if_pick(ctx, s, r, c, x, yes, no), v, 0.0)
+        branch = yes if to_bool(v) else no
+        out = branch(ctx, s, r, c)
+        return 0.0 if out is MISSING else out
+
+    return fn
+
+
+def _if_pick(ctx, s, r, c, x, yes, no):
+    out = _value(ctx, (yes if to_bool(x) else no)(ctx, s, r, c))
+    return scalar(ctx, out, r, c) if out is not MISSING else 0.0
+
+
+@builtin("IFERROR", 2, 2)
+def _iferror(args):
+    a, alt = args
+
+    def fn(ctx, s, r, c):
+        try:
+            v = a(ctx, s, r, c)
+            if type(v) is Area and v.single:
+                v = deref(ctx, v)
+            if type(v) is XLError:
+                raise Err(v)
+            if type(v) is list:
+                fallback = None
+                out = []
+                for line in v:
+                    row = []
+                    for x in line:
+                        if type(x) is XLError:
+                            if fallback is None:
+                                fallback = scalar(ctx, _value(ctx, alt(ctx, s, r, c)), r, c)
+                            x = fallback
+                        row.append(x)
+                    out.append(row)
+                return out
+            return v
+        except Err:
+            return alt(ctx, s, r, c)
+
+    return fn
+
+
+@builtin("IFNA", 2, 2)
+def _ifna(args):
+    a, alt = args
+
+    def fn(ctx, s, r, c):
+        try:
+            v = a(ctx, s, r, c)
+            if type(v) is Area and v.single:
+                v = deref(ctx, v)
+            if v is NA:
+                raise Err(NA)
+            return v
+        except Err as e:
+            if e.value is NA:
+                return alt(ctx, s, r, c)
+            raise
+
+    return fn
+
+
+def _logical(name, combine):
+    def maker(args):
+        def fn(ctx, s, r, c):
+            vals = []
+            for a in args:
+                x = a(ctx, s, r, c)
+                if type(x) is Area or type(x) is list:
+                    for v in _flat(deref(ctx, x)):
+                        if type(v) is XLError:
+                            raise Err(v)
+                        if type(v) is bool or _is_num(v):
+                            vals.append(bool(v))
+                elif x is not MISSING:
+                    vals.append(to_bool(x))
+            if not vals:
+                raise Err(VALUE)
+            return combine(vals)
+
+        return fn
+
+    BUILTINS[name] = (1, 255, maker)
+
+
+_logical("AND", all)
+_logical("OR", any)
+
+
+def _is(name, pred, catch=False):
+    def maker(args):
+        def fn(ctx, s, r, c):
+            try:
+                x = args[0](ctx, s, r, c)
+                if type(x) is Area:
+                    x = ctx.cell_value(x.s, x.r1, x.c1) if x.single else scalar(ctx, x, r, c)
+                elif type(x) is list:
+                    x = x[0][0]
+            except Err as e:
+                if not catch:
+                    raise
+                x = e.value
+            return pred(x)
+
+        return fn
+
+    BUILTINS[name] = (1, 1, maker)
+
+
+_is("ISNUMBER", _is_num, True)
+_is("ISTEXT", lambda v: type(v) is str, True)
+_is("ISBLANK", lambda v: v is None, True)
+_is("ISERROR", lambda v: type(v) is XLError, True)
+_is("ISERR", lambda v: type(v) is XLError and v is not NA, True)
+_is("ISNA", lambda v: v is NA, True)
+_is("ISLOGICAL", lambda v: type(v) is bool, True)
+
+
+@builtin("CONCATENATE", 1)
+def _concatenate(args):
+    def fn(ctx, s, r, c):
+        return "".join(to_text(scalar(ctx, a(ctx, s, r, c), r, c)) for a in args)
+
+    return fn
+
+
+@builtin("CONCAT", 1)
+def _concat(args):
+    def fn(ctx, s, r, c):
+        out = []
+        for a in args:
+            for v in _flat(deref(ctx, a(ctx, s, r, c))):
+                out.append(to_text(v))
+        return "".join(out)
+
+    return fn
+
+
+_TEXT_FORMATS = {
+    "0": lambda x: num_text(_round(x, 0, ROUND_HALF_UP)),
+    "0.00": lambda x: f"{_round(x, 2, ROUND_HALF_UP):.2f}",
+    "#,##0": lambda x: f"{_round(x, 0, ROUND_HALF_UP):,.0f}",
+    "#,##0.00": lambda x: f"{_round(x, 2, ROUND_HALF_UP):,.2f}",
+    "0%": lambda x: f"{_round(x * 100, 0, ROUND_HALF_UP):.0f}%",
+    "0.0%": lambda x: f"{_round(x * 100, 1, ROUND_HALF_UP):.1f}%",
+    "0.00%": lambda x: f"{_round(x * 100, 2, ROUND_HALF_UP):.2f}%",
+    "YYYY-MM-DD": lambda x: serial_to_date(x).isoformat(),
+    "ÅÅÅÅ-MM-DD": lambda x: serial_to_date(x).isoformat(),
+    "GENERAL": num_text,
+    "@": num_text,
+}
+
+
+@scalar_fn("TEXT", 2, 2)
+def _text(value, fmt):
+    f = _TEXT_FORMATS.get(to_text(fmt).upper())
+    if f is None:
+        raise Unsupported(f"TEXT med formatet \"{to_text(fmt)}\" stöds inte av recalc")
+    if type(value) is str:
+        try:
+            value = to_num(value)
+        except Err:
+            return value
+    return f(to_num(value))
+
+
+@builtin("ROW", 0, 1)
+def _row(args):
+    def fn(ctx, s, r, c):
+        if not args:
+            return float(r)
+        x = args[0](ctx, s, r, c)
+        if type(x) is not Area:
+            raise Err(VALUE)
+        return float(x.r1)
+
+    return fn
+
+
+@builtin("COLUMN", 0, 1)
+def _column(args):
+    def fn(ctx, s, r, c):
+        if not args:
+            return float(c)
+        x = args[0](ctx, s, r, c)
+        if type(x) is not Area:
+            raise Err(VALUE)
+        return float(x.c1)
+
+    return fn
+
+
+def _dims(ctx, x):
+    if type(x) is list:
+        return len(x), len(x[0])
+    return 1, 1
+
+
+@builtin("ROWS", 1, 1)
+def _rows(args):
+    def fn(ctx, s, r, c):
+        x = args[0](ctx, s, r, c)
+        if type(x) is Area:
+            return float(x.r2 - x.r1 + 1)
+        return float(_dims(ctx, x)[0])
+
+    return fn
+
+
+@builtin("COLUMNS", 1, 1)
+def _columns(args):
+    def fn(ctx, s, r, c):
+        x = args[0](ctx, s, r, c)
+        if type(x) is Area:
+            return float(x.c2 - x.c1 + 1)
+        return float(_dims(ctx, x)[1])
+
+    return fn
+
+
+@builtin("INDEX", 2, 3)
+def _index(args):
+    def fn(ctx, s, r, c):
+        x = args[0](ctx, s, r, c)
+        i = args[1](ctx, s, r, c)
+        i = 0 if i is MISSING else int(to_num(scalar(ctx, i, r, c)))
+        j = args[2](ctx, s, r, c) if len(args) > 2 else MISSING
+        j = 0 if j is MISSING else int(to_num(scalar(ctx, j, r, c)))
+        if type(x) is Area:
+            nr, nc = x.r2 - x.r1 + 1, x.c2 - x.c1 + 1
+        else:
+            if type(x) is not list:
+                x = [[x]]
+            nr, nc = len(x), len(x[0])
+        if len(args) == 2 and (nr == 1 or nc == 1) and nr * nc > 1:
+            # one-dimensional: the single index runs along the vector
+            if nr == 1:
+                i, j = 1, i
+        if i < 0 or j < 0 or i > nr or j > nc:
+            raise Err(REF)
+        if type(x) is Area:
+            r1, r2 = (x.r1, x.r2) if i == 0 else (x.r1 + i - 1, x.r1 + i - 1)
+            c1, c2 = (x.c1, x.c2) if j == 0 else (x.c1 + j - 1, x.c1 + j - 1)
+            if j == 0 and nc == 1:
+                c1 = c2 = x.c1
+            return Area(x.s, r1, c1, r2, c2)
+        if i == 0 and j == 0:
+            return x
+        if i == 0:
+            return [[line[j - 1]] for line in x]
+        if j == 0:
+            return [list(x[i - 1])] if nc > 1 else x[i - 1][0]
+        return x[i - 1][j - 1]
+
+    return fn
+
+
+def _lookup_match(v, target):
+    if type(target) is str:
+        return type(v) is str and v.upper() == target.upper()
+    if _is_num(target):
+        return _is_num(v) and v == target
+    return v == target
+
+
+@builtin("MATCH", 2, 3)
+def _match(args):
+    def fn(ctx, s, r, c):
+        target = scalar(ctx, args[0](ctx, s, r, c), r, c)
+        arr = deref(ctx, args[1](ctx, s, r, c))
+        mode = args[2](ctx, s, r, c) if len(args) > 2 else MISSING
+        mode = 1 if mode is MISSING else int(to_num(scalar(ctx, mode, r, c)))
+        if type(arr) is not list:
+            arr = [[arr]]
+        if len(arr) > 1 and len(arr[0]) > 1:
+            raise Err(NA)
+        vec = [line[0] for line in arr] if len(arr[0]) == 1 else list(arr[0])
+        return float(_match_pos(vec, target, mode))
+
+    return fn
+
+
+def _match_pos(vec, target, mode) -> int:
+    if mode == 0:
+        if type(target) is str and any(ch in target for ch in "*?~"):
+            raise Unsupported("jokertecken i MATCH/VLOOKUP stöds inte")
+        for k, v in enumerate(vec, 1):
+            if _lookup_match(v, target):
+                return k
+        raise Err(NA)
+    best = None
+    key = _cmp_key(target)
+    for k, v in enumerate(vec, 1):
+        if v is None or type(v) is XLError or _cmp_key(v)[0] != key[0]:
+            continue
+        if (mode > 0 and _cmp_key(v) <= key) or (mode < 0 and _cmp_key(v) >= key):
+            best = k
+        else:
+            break
+    if best is None:
+        raise Err(NA)
+    return best
+
+
+@builtin("VLOOKUP", 3, 4)
+def _vlookup(args):
+    def fn(ctx, s, r, c):
+        target = scalar(ctx, args[0](ctx, s, r, c), r, c)
+        table = deref(ctx, args[1](ctx, s, r, c))
+        col = int(to_num(scalar(ctx, args[2](ctx, s, r, c), r, c)))
+        approx = args[3](ctx, s, r, c) if len(args) > 3 else MISSING
+        approx = True if approx is MISSING else to_bool(scalar(ctx, approx, r, c))
+        if type(table) is not list:
+            table = [[table]]
+        if col < 1:
+            raise Err(VALUE)
+        if col > len(table[0]):
+            raise Err(REF)
+        pos = _match_pos([line[0] for line in table], target, 1 if approx else 0)
+        v = table[pos - 1][col - 1]
+        return 0.0 if v is None else v
+
+    return fn
