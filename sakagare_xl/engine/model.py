@@ -175,8 +175,8 @@ class Inskrivning:
     ``dag`` is the inskrivningsdag (or only a year). ``ordning`` orders
     registrations of the same day (lower first); without it they have equal
     rank (JB 17 kap.). An unregistered right gives its rank date as ``dag``.
-    ``innehavare`` is who holds the pantbrev; an inteckning nobody holds
-    is the owner's (ägarhypotek whole, JB 6 kap.).
+    ``innehavare`` is who holds the pantbrev (an inteckning nobody holds is the owner's: ägarhypotek
+    whole, JB 6 kap.) or, for a right, the rättighetshavare (a sakägare shown in the list).
     """
 
     id: str

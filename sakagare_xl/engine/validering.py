@@ -94,9 +94,6 @@ def validera(arende: Arende) -> None:
         if unsecured and c.exekutionsfordran and not f.konkurs and f.utmatningsdag is None and c.rangdag is None:
             raise SaknatVarde("en exekutionsfordran utan pantbrev rangordnas efter utmätningsdagen, som saknas.",
                               "utmatningsdag", "försäljningen")
-    for i in arende.inskrivningar:
-        if i.innehavare and not i.ar_inteckning:
-            raise MotstridigaUppgifter("bara ett pantbrev har en innehavare.", "innehavare", f"inskrivning {i.id}")
 
     # explicit order within a day: all or none
     by_day: dict[object, list] = {}

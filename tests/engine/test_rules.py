@@ -180,3 +180,9 @@ def test_json_shape():
         assert key in j["rader"][0]
     for key in ("id", "borgenar", "fordran", "utfaller", "brist"):
         assert key in j["fordringar"][0]
+
+
+def test_right_holder_is_shown_as_sakagare():
+    res = berakna(case(sale(), [ratt("S", 1981, innehavare="Granne, Norrgården 1:2"), pb("P", 1990, 100)],
+                       [ford("A", 100, "P", exekutionsfordran=True)]))
+    assert res.rader[0].sakagare == "Granne, Norrgården 1:2" and res.rader[0].status == "forbehall"
