@@ -335,7 +335,7 @@ def _print_setup(ws: Any, title: str) -> None:
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
-    ws.set_header(f'&L&"-,Fet"{title}&R&A')
+    ws.set_header(f'&L&"-,Bold"{title}&R&A')
     ws.set_footer("&Lsakagare_xl&RSida &P av &N")
 
 
