@@ -1,0 +1,88 @@
+"""`sakagare-xl kontrollera`: what it finds and what it says it cannot check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sakagare_xl import doctor
+from sakagare_xl.cli import main
+
+
+class _FakeXlwings:
+    def __init__(self, conf):
+        self.USER_CONFIG_FILE = str(conf)
+
+
+def _status(checks, name):
+    return [k.status for k in checks if k.namn == name]
+
+
+def test_udf_modules_in_the_user_config(tmp_path):
+    conf = tmp_path / "xlwings.conf"
+    conf.write_text('"INTERPRETER_WIN","C:\\\\Python311\\\\pythonw.exe"\n"UDF MODULES","mina_udfs;sakagare_xl.udfs"\n')
+    checks = doctor.check_config(_FakeXlwings(conf), None)
+    assert _status(checks, "UDF Modules") == [doctor.OK]
+    conf.write_text('"UDF MODULES","mina_udfs"\n')
+    checks = doctor.check_config(_FakeXlwings(conf), None)
+    assert _status(checks, "UDF Modules") == [doctor.SAKNAS]
+    assert "saknar sakagare_xl.udfs" in checks[0].text
+
+
+def test_missing_config_is_reported(tmp_path):
+    checks = doctor.check_config(_FakeXlwings(tmp_path / "none.conf"), None)
+    assert _status(checks, "UDF Modules") in ([doctor.INFO], [doctor.SAKNAS])
+    assert "Import Functions" in checks[0].text
+
+
+def test_workbook_sheet_wins_over_the_user_file(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.create_sheet("xlwings.conf")
+    ws.append(["UDF Modules", "sakagare_xl.udfs"])
+    path = tmp_path / "sak.xlsm"
+    wb.save(path)
+    user = tmp_path / "user.conf"
+    user.write_text('"UDF MODULES","annat"\n')
+    checks = doctor.check_config(_FakeXlwings(user), path)
+    ok = [k for k in checks if k.namn == "UDF Modules"]
+    assert ok[0].status == doctor.OK and "bladet xlwings.conf i sak.xlsm" in ok[0].text
+    # an .xlsx cannot hold the imported VBA functions
+    xlsx = tmp_path / "sak.xlsx"
+    wb.save(xlsx)
+    assert any(k.status == doctor.VARNING and ".xlsm" in k.text for k in doctor.check_config(_FakeXlwings(user), xlsx))
+
+
+def test_config_file_beside_the_workbook(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "sak.xlsm"
+    openpyxl.Workbook().save(path)
+    (tmp_path / "xlwings.conf").write_text('"UDF MODULES","sakagare_xl.udfs"\n')
+    checks = doctor.check_config(_FakeXlwings(tmp_path / "none.conf"), path)
+    assert _status(checks, "UDF Modules") == [doctor.OK]
+
+
+def test_udfs_and_sample_calculation():
+    checks = doctor.check_udfs()
+    assert [k.status for k in checks] == [doctor.OK, doctor.OK]
+    assert "826 000" in checks[1].text
+
+
+def test_referensranta_reach_and_unverified_rows():
+    checks = doctor.check_referensranta(today=dt.date(2040, 1, 1))
+    assert checks[0].status == doctor.OK and "2002-07-01" in checks[0].text
+    texts = " ".join(k.text for k in checks if k.status == doctor.VARNING)
+    assert "tabellen slutar" in texts
+    assert "inte bekräftade" in texts  # the shipped table marks 2025–2026 as unverified
+
+
+def test_command_prints_what_cannot_be_checked(capsys):
+    code = main(["kontrollera"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    assert "Kan inte kontrolleras utan Excel" in out
+    assert "Import Functions" in out
+    assert "[OK]" in out and "sakagare_xl.udfs" in out
+    if code == 1:
+        assert "saknas" in out
