@@ -129,8 +129,8 @@ class Formler:
 
     # ------------------------------------------------------------------ summary
 
-    def _summa(self, key: str, priced: bool) -> Formel:
-        guard = f"COUNTA({self.table_range()})=0"
+    def _summa(self, key: str, priced: bool, other_sheet: bool = False) -> Formel:
+        guard = f"COUNTA({self.table_range(other_sheet)})=0"
         if priced:
             text = f'=IF(OR({guard},ISBLANK(Kopeskilling)),"",SAK_SUMMA(Sak,{_q(key)},Kopeskilling))'
             if self.table_empty or self.price is None:
@@ -195,8 +195,8 @@ class Formler:
         return items
 
     def forklaring_summa(self) -> Formel:
-        """The warnings of the whole case (for the Förklaring sheet)."""
-        return self._summa("varningar", False)
+        """The warnings of the whole case (for the Förklaring sheet, so its references name the main sheet)."""
+        return self._summa("varningar", False, other_sheet=True)
 
     # ------------------------------------------------------------------ chart data
 
