@@ -195,6 +195,9 @@ _IS_T = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[
 _RPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?rPh\b.*?</(?:[A-Za-z_][\w.-]*:)?rPh>", re.S)
 _SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
+_C_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
+_C_R_ANY = re.compile(rb"(?:^|\s)r\s*=")
+_C_T = re.compile(rb"""(?:^|\s)t\s*=\s*["']([\w]+)["']""")
 _REF_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
 
 
@@ -217,6 +220,8 @@ def decode_value(t: str | None, raw: bytes | None, shared: list[str], where: str
     if raw is None:
         return None
     if t is None or t == "n":
+        if not raw.strip():
+            return ""  # XlsxWriter writes a formula's empty-text result as <v></v> without t="str"
         try:
             return float(raw)
         except ValueError:
@@ -266,18 +271,18 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             cur_col = 0
             sheet.rows[cur_row] = (mt.start(), mt.end(), bool(mt.group(3)))
             continue
-        at = {_local(k): v for k, v in _attrs(mt.group(4)).items()}
-        ref = at.get(b"r")
-        if ref:
-            try:
-                row, col = parse_a1(ref.decode("ascii"))
-            except ValueError:
-                raise PackageError(f"bladet {sheet.name} har en ogiltig celladress {ref!r}", "skadad fil") from None
+        attrs = mt.group(4)
+        rm = _C_R.search(attrs)
+        if rm:
+            row = int(rm.group(2))
+            col = col_number(rm.group(1).decode("ascii"))
+        elif _C_R_ANY.search(attrs):
+            raise PackageError(f"bladet {sheet.name} har en ogiltig celladress ({attrs[:60]!r})", "skadad fil")
         else:
             row, col = cur_row, cur_col + 1
         cur_row, cur_col = row, col
-        t = at.get(b"t")
-        tstr = t.decode("ascii") if t else None
+        tm = _C_T.search(attrs)
+        tstr = tm.group(1).decode("ascii") if tm else None
         cell = Cell(row, col, mt.start(), mt.end(), tstr)
         inner = mt.group(5)
         if inner:

@@ -335,15 +335,43 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
         for o in fc.outputs:
             owner[o] = fc
 
-    # reverse edges
-    point_deps: dict[tuple, list] = {}
-    area_deps: dict[tuple, list] = {}
+    # formula outputs inside each distinct precedent area (computed once per area)
+    contents: dict[tuple, list] = {}
+
+    def formula_cells_in(ar) -> list:
+        hit = contents.get(ar)
+        if hit is not None:
+            return hit
+        s, r1, c1, r2, c2 = ar
+        hit = []
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(by_sheet.get(s, ())) + 8:
+            for rr in range(r1, r2 + 1):
+                for cc in range(c1, c2 + 1):
+                    fc = owner.get((s, rr, cc))
+                    if fc is not None:
+                        hit.append(((s, rr, cc), fc))
+        else:
+            for fc in by_sheet.get(s, ()):
+                for o in fc.outputs:
+                    if r1 <= o[1] <= r2 and c1 <= o[2] <= c2:
+                        hit.append((o, fc))
+        contents[ar] = hit
+        return hit
+
+    # reverse edges: point → formulas reading it (directly or through an area)
+    readers: dict[tuple, list] = {}
     for fc in fcells.values():
         for ar in fc.areas:
             if ar[1] == ar[3] and ar[2] == ar[4]:
-                point_deps.setdefault((ar[0], ar[1], ar[2]), []).append(fc)
+                readers.setdefault((ar[0], ar[1], ar[2]), []).append(fc)
             else:
-                area_deps.setdefault(ar, []).append(fc)
+                for o, _ in formula_cells_in(ar):
+                    readers.setdefault(o, []).append(fc)
+    for pt in overrides:  # input cells: find the areas that contain them
+        for fc in fcells.values():
+            for ar in fc.areas:
+                if ar[0] == pt[0] and ar[1] <= pt[1] <= ar[3] and ar[2] <= pt[2] <= ar[4]:
+                    readers.setdefault(pt, []).append(fc)
 
     # dirty closure
     dirty: dict[tuple, FormulaCell] = {}
@@ -353,16 +381,8 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
             dirty[key] = fc
             stack.extend(fc.outputs)
     stack.extend(overrides)
-    pending_areas = dict(area_deps)
     while stack:
-        pt = stack.pop()
-        deps = point_deps.get(pt, ())
-        hits = list(deps)
-        if pending_areas:
-            s, r, c = pt
-            for ar in [a for a in pending_areas if a[0] == s and a[1] <= r <= a[3] and a[2] <= c <= a[4]]:
-                hits.extend(pending_areas.pop(ar))
-        for fc in hits:
+        for fc in readers.get(stack.pop(), ()):
             k = (fc.s, fc.r, fc.c)
             if k not in dirty:
                 dirty[k] = fc
@@ -371,21 +391,6 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
     # precedents without a cached value
     needed: dict[tuple, FormulaCell] = dict(dirty)
     work = list(needed.values())
-
-    def formula_cells_in(ar):
-        s, r1, c1, r2, c2 = ar
-        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 4 * len(by_sheet.get(s, ())) + 16:
-            for rr in range(r1, r2 + 1):
-                for cc in range(c1, c2 + 1):
-                    fc = owner.get((s, rr, cc))
-                    if fc is not None:
-                        yield (s, rr, cc), fc
-        else:
-            for fc in by_sheet.get(s, ()):
-                for o in fc.outputs:
-                    if r1 <= o[1] <= r2 and c1 <= o[2] <= c2:
-                        yield o, fc
-
     while work:
         fc = work.pop()
         for ar in fc.areas:

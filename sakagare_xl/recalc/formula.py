@@ -121,15 +121,12 @@ def udf_candidates(name: str) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- shape key
 
-_KEY_TOKEN = re.compile(
+_KEY_SKIP = re.compile(r"""("(?:[^"]|"")*"|'(?:[^']|'')*'|\[[^\]]*\])""")
+_KEY_REF = re.compile(
     r"""
-    "(?:[^"]|"")*"                                             # text literal
-    |'(?:[^']|'')*'                                            # quoted sheet name
-    |\[[^\]]*\]                                                # [..] (external book, structured ref)
-    |(?<![\w.$\\])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w.(!\[])  # A1
+    (?<![\w.$\\])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w.(!\[])               # A1
     |(?<![\w.$\\])(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![\w.(!\[])  # A:B
-    |(?<![\w.$\\])(\$?)(\d+):(\$?)(\d+)(?![\w.(!\[])           # 1:2
-    |[A-Za-z_\\][\w.\\]*                                       # names, functions, sheet names
+    |(?<![\w.$\\])(\$?)(\d+):(\$?)(\d+)(?![\w.(!\[])                      # 1:2
     """,
     re.X,
 )
@@ -138,28 +135,36 @@ _KEY_TOKEN = re.compile(
 def shape_key(formula: str, row: int, col: int) -> str:
     """The formula with every reference rewritten relative to (row, col), R1C1-like.
 
+    Text literals, quoted sheet names and bracketed parts are kept as they are.
+
     >>> shape_key("MIN(E9,D9+G9)", 9, 8) == shape_key("MIN(E10,D10+G10)", 10, 8)
     True
-    >>> shape_key('"A1"&A1', 1, 2) == shape_key('"A1"&A2', 2, 2)
+    >>> shape_key('"A1"&A1', 1, 2) == shape_key('"A2"&A2', 2, 2)   # text is not a reference
     False
     """
 
     def sub(m: re.Match) -> str:
-        if m.group(2) is not None:
-            rr = f"R{m.group(4)}" if m.group(3) else f"R[{int(m.group(4)) - row}]"
-            cc = f"C{m.group(2).upper()}" if m.group(1) else f"C[{col_number(m.group(2)) - col}]"
+        g = m.group
+        if g(2) is not None:
+            rr = f"R{g(4)}" if g(3) else f"R[{int(g(4)) - row}]"
+            cc = f"C{g(2).upper()}" if g(1) else f"C[{col_number(g(2)) - col}]"
             return f"\x00{rr}{cc}\x00"
-        if m.group(6) is not None:
-            a = f"C{m.group(6).upper()}" if m.group(5) else f"C[{col_number(m.group(6)) - col}]"
-            b = f"C{m.group(8).upper()}" if m.group(7) else f"C[{col_number(m.group(8)) - col}]"
+        if g(6) is not None:
+            a = f"C{g(6).upper()}" if g(5) else f"C[{col_number(g(6)) - col}]"
+            b = f"C{g(8).upper()}" if g(7) else f"C[{col_number(g(8)) - col}]"
             return f"\x00{a}:{b}\x00"
-        if m.group(10) is not None:
-            a = f"R{m.group(10)}" if m.group(9) else f"R[{int(m.group(10)) - row}]"
-            b = f"R{m.group(12)}" if m.group(11) else f"R[{int(m.group(12)) - row}]"
-            return f"\x00{a}:{b}\x00"
-        return m.group(0)
+        a = f"R{g(10)}" if g(9) else f"R[{int(g(10)) - row}]"
+        b = f"R{g(12)}" if g(11) else f"R[{int(g(12)) - row}]"
+        return f"\x00{a}:{b}\x00"
 
-    return _KEY_TOKEN.sub(sub, formula)
+    if '"' not in formula and "'" not in formula and "[" not in formula:
+        return _KEY_REF.sub(sub, formula)
+    parts = _KEY_SKIP.split(formula)
+    # odd positions are the skipped literals
+    for i in range(0, len(parts), 2):
+        if parts[i]:
+            parts[i] = _KEY_REF.sub(sub, parts[i])
+    return "\x01".join(parts)
 
 
 # ---------------------------------------------------------------- references
