@@ -660,7 +660,11 @@ class _Parser:
                 raise Unsupported("parenteserna i formeln går inte ihop")
             return fn
         if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
-            return self.call(tok.value[:-1])
+            name = tok.value[:-1]
+            if ":" in name and not name.startswith("'"):  # A1:INDEX(...) comes as one token
+                left, _, fname = name.rpartition(":")
+                return _binary(":", self.operand(Token(left, Token.OPERAND, Token.RANGE)), self.call(fname))
+            return self.call(name)
         if tok.type == Token.ARRAY and tok.subtype == Token.OPEN:
             return self.array()
         raise Unsupported(f"oväntat '{tok.value}' i formeln")
