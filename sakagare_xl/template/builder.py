@@ -49,28 +49,51 @@ PERCENT = "0.00%"
 DATE = "yyyy-mm-dd"
 
 
-def build(target: str | os.PathLike[str] | io.BytesIO, fall: Ifyllnad | None = None) -> None:
-    """Write the template (``fall`` None: empty) to a path or a binary buffer."""
+def build(target: str | os.PathLike[str] | io.BytesIO, fall: Ifyllnad | None = None, *, xlsm: bool = False) -> None:
+    """Write the template (``fall`` None: empty) to a path or a binary buffer.
+
+    ``xlsm``: a macro-enabled workbook for the classic xlwings add-in: it carries the VBA project of
+    xlwings' own ``quickstart.xlsm`` (a reference to the xlwings add-in, as ``xlwings quickstart``
+    creates it) and an ``xlwings.conf`` sheet with ``UDF Modules = sakagare_xl.udfs``, so that
+    *xlwings → Import Functions* is the only step left in Excel (docs/template.md).
+    """
     fall = fall or Ifyllnad()
     target_arg: Any = target if isinstance(target, io.BytesIO) else os.fspath(target)
     wb = xlsxwriter.Workbook(target_arg, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     try:
-        _Writer(wb, fall).write()
+        _Writer(wb, fall, xlsm=xlsm).write()
     finally:
         wb.close()
 
 
-def build_bytes(fall: Ifyllnad | None = None) -> bytes:
+def build_bytes(fall: Ifyllnad | None = None, *, xlsm: bool = False) -> bytes:
     """The workbook as bytes (for tests and for writing only when changed)."""
     buf = io.BytesIO()
-    build(buf, fall)
+    build(buf, fall, xlsm=xlsm)
     return buf.getvalue()
 
 
+def xlwings_vba_project() -> bytes:
+    """The VBA project of the installed xlwings' ``quickstart.xlsm`` (BSD licence, part of xlwings):
+    ThisWorkbook and a reference to the xlwings add-in, which the UDF wrappers that *Import Functions*
+    writes call into."""
+    import zipfile
+
+    import xlwings
+
+    path = os.path.join(os.path.dirname(xlwings.__file__), "quickstart.xlsm")
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/vbaProject.bin")
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise FileNotFoundError(f"xlwings quickstart.xlsm saknas eller är trasig ({path}): {exc}") from None
+
+
 class _Writer:
-    def __init__(self, wb: xlsxwriter.Workbook, fall: Ifyllnad):
+    def __init__(self, wb: xlsxwriter.Workbook, fall: Ifyllnad, xlsm: bool = False):
         self.wb = wb
         self.fall = fall
+        self.xlsm = xlsm
         self.values = fall.sak_values()
         self.f = Formler(self.values)
         self.fmt = _formats(wb)
@@ -99,7 +122,25 @@ class _Writer:
         self._main(ws)
         self._forklaring(wf)
         self._diagram(wd)
+        if self.xlsm:
+            self._xlwings_conf()
         ws.activate()
+
+    def _xlwings_conf(self) -> None:
+        """The workbook's xlwings settings (read by the classic add-in; settings start in A1)."""
+        self.wb.add_vba_project(io.BytesIO(xlwings_vba_project()), is_stream=True)
+        ws = self.wb.add_worksheet("xlwings.conf")
+        ws.set_column(0, 0, 20)
+        ws.set_column(1, 1, 40)
+        ws.write_string(0, 0, "UDF Modules")
+        ws.write_string(0, 1, "sakagare_xl.udfs")
+        ws.write_string(
+            3,
+            0,
+            "Inställningar för xlwings-tillägget (gäller före xlwings.conf i användarkatalogen). "
+            "Efter ändringar i Python-koden: xlwings-fliken → Import Functions.",
+            self.fmt["note"],
+        )
 
     def _names(self) -> None:
         self.wb.define_name("Sak", L.SAK_REF)

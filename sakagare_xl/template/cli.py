@@ -17,7 +17,13 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Samma indata ger samma bytes."
         ),
     )
-    p.add_argument("utfil", nargs="?", metavar="UTFIL", help="arbetsboken som skrivs (standard: sakagarforteckning.xlsx)")
+    p.add_argument(
+        "utfil",
+        nargs="?",
+        metavar="UTFIL",
+        help="arbetsboken som skrivs (standard: sakagarforteckning.xlsx); .xlsm ger en makroaktiverad bok för "
+        "xlwings-tillägget (UDF Modules = sakagare_xl.udfs)",
+    )
     p.add_argument("--arende", metavar="FIL", help="fyll i mallen från en ärendefil (.toml eller .json)")
     p.add_argument(
         "--alla",
@@ -51,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             jobs = [(Path(args.utfil or MALL), fall)]
         for path, fall in jobs:
-            changed = write_if_changed(path, build_bytes(fall))
+            changed = write_if_changed(path, build_bytes(fall, xlsm=path.suffix.lower() == ".xlsm"))
             print(f"{path}: {'skriven' if changed else 'oförändrad'}")
     except SakagareError as exc:
         print(exc, file=sys.stderr)

@@ -66,3 +66,29 @@ def test_python_dash_m_entry_point(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sakagare_xl.template", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes() == build_bytes(None)
+
+
+def test_xlsm_carries_the_xlwings_vba_project_and_udf_modules(tmp_path):
+    """`sakagare-xl mall bok.xlsm`: macro-enabled, the VBA project of xlwings' quickstart.xlsm, and an
+    xlwings.conf sheet naming our UDF module; deterministic and readable like the .xlsx."""
+    import openpyxl
+
+    from sakagare_xl.template.builder import xlwings_vba_project
+
+    out = tmp_path / "bok.xlsm"
+    assert cli_main(["mall", str(out), "--arende", str(REPO / "examples" / EXEMPEL[0].arende)]) == 0
+    data = out.read_bytes()
+    assert data == build_bytes(ifyllnad_from_case(EXEMPEL[0]), xlsm=True)
+    with zipfile.ZipFile(out) as z:
+        assert z.read("xl/vbaProject.bin") == xlwings_vba_project()
+        assert "macroEnabled" in z.read("[Content_Types].xml").decode()
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    conf = wb["xlwings.conf"]
+    assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "sakagare_xl.udfs")
+    assert read_arende(out).forsaljning == case(EXEMPEL[0]).forsaljning
+
+
+def ifyllnad_from_case(ex):
+    from sakagare_xl.template.fall import from_arende
+
+    return from_arende(case(ex), titel=f"Ifylld från {ex.arende}.")
