@@ -278,8 +278,15 @@ def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
 
 
 def _freeze(rows: list[list[Any]]) -> tuple:
-    # the type goes into the key: True == 1 and 1 == 1.0 must not share a cache entry
-    return tuple(tuple((type(c).__name__, c) for c in row) for row in rows)
+    """A hashable cache key for the range. TRUE == 1 in Python, so booleans are tagged (1 and 1.0
+    mean the same to every coercion here, but TRUE and 1 do not: 'Ja' vs '1' as text)."""
+    out = []
+    for row in rows:
+        if bool in set(map(type, row)):
+            out.append(tuple(("bool", c) if c.__class__ is bool else c for c in row))
+        else:
+            out.append(tuple(row))
+    return tuple(out)
 
 
 class _LRU:

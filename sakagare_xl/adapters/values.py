@@ -362,6 +362,16 @@ def _isna(value: Any) -> bool:
         return False
 
 
+_PLAIN_TYPES = frozenset({type(None), str, float, int, bool, Decimal, _dt.date, _dt.datetime})
+
+
+def _plain_row(row: Any) -> list[Any]:
+    row = list(row)
+    if not _PLAIN_TYPES.issuperset(map(type, row)):  # numpy scalars and the like
+        row = [_plain(c) for c in row]
+    return row
+
+
 def as_2d(value: Any) -> list[list[Any]]:
     """Any range shape → a rectangular list of rows.
 
@@ -381,13 +391,16 @@ def as_2d(value: Any) -> list[list[Any]]:
         if not value:
             rows = [[None]]
         elif all(isinstance(r, (list, tuple)) for r in value):
-            rows = [[_plain(c) for c in r] for r in value]
+            rows = [_plain_row(r) for r in value]
         else:
-            rows = [[_plain(c) for c in value]]
+            rows = [_plain_row(value)]
     else:
         rows = [[_plain(value)]]
-    width = max((len(r) for r in rows), default=1) or 1
-    return [list(r) + [None] * (width - len(r)) for r in rows]
+    width = max(map(len, rows), default=1) or 1
+    for r in rows:
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
+    return rows
 
 
 def scalar(value: Any) -> Any:
