@@ -1,0 +1,96 @@
+"""recalc on the shipped template workbooks (workbook/*.xlsx, built by the template from the engine):
+with every cached value made stale, recalc must give back the engine's numbers exactly."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sakagare_xl.recalc.core import recalc_bytes
+
+from .helpers import members, strip_values
+
+WORKBOOKS = sorted((Path(__file__).resolve().parents[2] / "workbook").glob("*.xlsx"))
+_FV = re.compile(rb"(</f>|<f [^>]*/>)<v>[^<]*</v>")
+
+
+def stale(data: bytes) -> bytes:
+    """Every formula's cached value replaced by 0 (the sheet XML otherwise unchanged)."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = _FV.sub(rb"\1<v>0</v>", body)
+            zout.writestr(info, body)
+    return buf.getvalue()
+
+
+def formula_values(data: bytes) -> dict[tuple[str, str], tuple[str, object]]:
+    """(sheet, cell) → (formula, cached value) for every formula cell."""
+    import openpyxl
+
+    f = openpyxl.load_workbook(io.BytesIO(data))
+    v = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    out = {}
+    for ws in f:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    val = v[ws.title][c.coordinate].value
+                    out[(ws.title, c.coordinate)] = (c.value, "" if val is None else val)
+    return out
+
+
+def _check_known_template_cycle(out):
+    if out.status == "cirkelreferens":
+        pytest.xfail("template bug reported in notes/requests.md: Förklaring!D27 COUNTA($A$22:$N$41) "
+                     "lacks the sheet name and refers to itself")
+
+
+@pytest.mark.skipif(not WORKBOOKS, reason="workbook/*.xlsx not built")
+@pytest.mark.parametrize("path", WORKBOOKS, ids=[p.name for p in WORKBOOKS])
+def test_recalc_gives_the_engine_numbers(path):
+    original = path.read_bytes()
+    data = stale(original)
+    out = recalc_bytes(data)
+    _check_known_template_cycle(out)
+    assert out.status == "ok", out.errors
+    want = formula_values(original)
+    got = formula_values(out.data)
+    assert got.keys() == want.keys()
+    # cells calling our functions, and the ordinary formulas over them (SUM of a result column, the
+    # control cell, ROUND of the chart prices), must be the engine's numbers again; formulas that do not
+    # depend on our functions are not recalc's business and keep their (here: stale) value
+    ours = [k for k, (text, _) in want.items() if re.search(r"SAK_|SUM\(|ROUND\(", text)]
+    assert len(ours) > 20
+    diff = {k: (got[k][1], want[k][1]) for k in ours if got[k][1] != want[k][1]}
+    assert not diff
+    others = {k for k in want if k not in ours and got[k][1] != want[k][1]}
+    assert all(got[k][1] in (0, "0") for k in others)
+    for name, body in members(data).items():
+        if name.startswith("xl/worksheets/"):
+            assert strip_values(body) == strip_values(members(out.data)[name])
+        else:
+            assert body == members(out.data)[name]
+
+
+@pytest.mark.skipif(not WORKBOOKS, reason="workbook/*.xlsx not built")
+@pytest.mark.parametrize("path", [p for p in WORKBOOKS if p.name != "sakagarforteckning.xlsx"],
+                         ids=lambda p: p.name)
+def test_report_summary_equals_engine(path):
+    from sakagare_xl.engine import berakna
+    from sakagare_xl.template.reader import read_arende
+
+    out = recalc_bytes(path.read_bytes())
+    _check_known_template_cycle(out)
+    res = berakna(read_arende(path))
+    assert Decimal(repr(out.skyddsbelopp)) == res.skyddsbelopp
+    if res.overskott is not None and out.overskott is not None:
+        assert Decimal(repr(out.overskott)) == res.overskott
