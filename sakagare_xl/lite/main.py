@@ -586,7 +586,7 @@ def _not_available(exc: SakagareError) -> bool:
 
 def _error(message: str, not_available: bool = False):
     if REAL_ERRORS:
-        print(message, file=sys.stderr)
+        print(message)  # xlwings Lite shows printed output in its output pane
         if not_available:
             return "#N/A"  # xlwings' Office.js converter writes this as a real #N/A error
         raise xw.XlwingsError(message)  # → #VALUE!, the message shown on the error flag
