@@ -474,7 +474,7 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
         "in_date": {**inp, "num_format": DATE},
         "in_money": {**inp, "num_format": MONEY},
         "in_percent": {**inp, "num_format": PERCENT},
-        "in_number": {**inp, "num_format": "0.##"},
+        "in_number": {**inp, "num_format": "General"},
         "in_int": {**inp, "num_format": "0"},
         "out_text": out,
         "out_wrap": {**out, "text_wrap": True, "valign": "top"},
