@@ -134,16 +134,6 @@ def atomic_write(dest: str, data: bytes, mode: int | None = None) -> None:
         except OSError:
             pass
         raise
-    try:
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
 
 
 # ---------------------------------------------------------------- one file

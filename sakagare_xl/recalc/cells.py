@@ -196,6 +196,9 @@ _RPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?rPh\b.*?</(?:[A-Za-z_][\w.-]*:)?rPh>
 _SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 _C_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
+_ATTR_CACHE: dict[bytes, tuple[int, int, str | None]] = {}
+# the common shapes of a cell's content: <f>text</f><v>x</v>, <v>x</v>
+_FAST = re.compile(rb"(?:<f>([^<]*)</f>)?<v>([^<]*)</v>")
 _C_R_ANY = re.compile(rb"(?:^|\s)r\s*=")
 _C_T = re.compile(rb"""(?:^|\s)t\s*=\s*["']([\w]+)["']""")
 _REF_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
@@ -242,6 +245,13 @@ def decode_value(t: str | None, raw: bytes | None, shared: list[str], where: str
     raise PackageError(f"cell {where} har en okänd typ t=\"{t}\"")
 
 
+def _decode(t, raw, shared, sheet, row, col):
+    try:
+        return decode_value(t, raw, shared, "")
+    except PackageError:
+        return decode_value(t, raw, shared, f"{sheet.name}!{a1(row, col)}")
+
+
 def read_sheet(sheet: Sheet, shared: list[str]) -> None:
     xml = sheet.xml
     check_xml(xml, sheet.part)
@@ -272,25 +282,48 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             sheet.rows[cur_row] = (mt.start(), mt.end(), bool(mt.group(3)))
             continue
         attrs = mt.group(4)
-        rm = _C_R.search(attrs)
-        if rm:
-            row = int(rm.group(2))
-            col = col_number(rm.group(1).decode("ascii"))
+        hit = _ATTR_CACHE.get(attrs)
+        if hit is not None:
+            row, col, tstr = hit
+            cur_row, cur_col = row, col
+        else:
+            row = -1
+            rm = _C_R.search(attrs)
+            if rm:
+                row = int(rm.group(2))
+                col = col_number(rm.group(1).decode("ascii"))
+            tm = _C_T.search(attrs)
+            tstr = tm.group(1).decode("ascii") if tm else None
+            if rm and len(_ATTR_CACHE) < 200_000:
+                _ATTR_CACHE[attrs] = (row, col, tstr)
+        if row >= 0:
+            pass
         elif _C_R_ANY.search(attrs):
             raise PackageError(f"bladet {sheet.name} har en ogiltig celladress ({attrs[:60]!r})", "skadad fil")
         else:
             row, col = cur_row, cur_col + 1
         cur_row, cur_col = row, col
-        tm = _C_T.search(attrs)
-        tstr = tm.group(1).decode("ascii") if tm else None
         cell = Cell(row, col, mt.start(), mt.end(), tstr)
         inner = mt.group(5)
-        if inner:
+        fast = _FAST.fullmatch(inner) if inner else None
+        if fast is not None:
+            ftext, raw = fast.group(1), fast.group(2)
+            cell.has_v = True
+            if tstr is None and raw:
+                try:
+                    cell.value = float(raw)
+                except ValueError:
+                    cell.value = _decode(tstr, raw, shared, sheet, row, col)
+            else:
+                cell.value = _decode(tstr, raw, shared, sheet, row, col)
+            if ftext is not None:
+                cell.formula = xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8")
+        elif inner:
             vm = _V.search(inner)
             fm = _F.search(inner)
             if vm:
                 cell.has_v = True
-                cell.value = decode_value(tstr, vm.group(1) or b"", shared, f"{sheet.name}!{a1(row, col)}")
+                cell.value = _decode(tstr, vm.group(1) or b"", shared, sheet, row, col)
             elif tstr == "inlineStr":
                 body = _RPH.sub(b"", inner)
                 cell.value = ooxml_unescape("".join(xml_text(x.group(1) or b"") for x in _IS_T.finditer(body)))
