@@ -173,24 +173,36 @@ class Formler:
             ("overskott", "Överskott till ägaren", self._summa("overskott", True), "amount"),
             ("summa_brist", "Brist (summa för fordringarna)", self._column_sum("brist"), "amount"),
         ]
-        cells = {key: L.a1(L.SUMMARY_FIRST_ROW + i, L.SUMMARY_VALUE_COL) for i, (key, *_rest) in enumerate(items)}
-        text = (
-            f'=IF(OR(COUNTA({self.table_range()})=0,ISBLANK(Kopeskilling)),"",'
-            f'IF(ROUND({cells["summa_utfaller"]}+{cells["kostnader_utfaller"]}+{cells["overskott"]}'
-            f'-{cells["medel"]},2)=0,"OK","FEL: utbetalt + överskott ≠ medel"))'
+        cell = lambda key: L.a1(  # noqa: E731
+            L.SUMMARY_FIRST_ROW + [k for k, *_r in items].index(key), L.SUMMARY_VALUE_COL
         )
-        if self.table_empty or self.price is None:
-            value: Any = ""
+        guard = f"OR(COUNTA({self.table_range()})=0,ISBLANK(Kopeskilling))"
+        priced = not (self.table_empty or self.price is None)
+        values = {key: f.value for key, _l, f, _k in items}
+        utdelat = _dec(values["kostnader_utfaller"]) + _dec(values["summa_utfaller"])
+        items.insert(
+            [k for k, *_r in items].index("overskott"),
+            (
+                "utdelat",
+                "Utdelat (kostnader + tabellens rader)",
+                Formel(
+                    f'=IF({guard},"",{cell("kostnader_utfaller")}+{cell("summa_utfaller")})',
+                    _num(utdelat) if priced else "",
+                ),
+                "amount",
+            ),
+        )
+        values["utdelat"] = items[[k for k, *_r in items].index("utdelat")][2].value
+        fel = "FEL: utdelat + överskott ≠ medel"
+        text = (
+            f'=IF({guard},"",IF(ROUND({cell("utdelat")}+{cell("overskott")}-{cell("medel")},2)=0,"OK",{_q(fel)}))'
+        )
+        if priced:
+            diff = _dec(values["utdelat"]) + _dec(values["overskott"]) - _dec(values["medel"])
+            value: Any = "OK" if _round(diff, 2) == 0 else fel
         else:
-            values = {key: f.value for key, _l, f, _k in items}
-            diff = (
-                _dec(values["summa_utfaller"])
-                + _dec(values["kostnader_utfaller"])
-                + _dec(values["overskott"])
-                - _dec(values["medel"])
-            )
-            value = "OK" if _round(diff, 2) == 0 else "FEL: utbetalt + överskott ≠ medel"
-        items.append(("kontroll", "Kontroll: utfaller + kostnader + överskott = medel", Formel(text, value), "control"))
+            value = ""
+        items.append(("kontroll", "Kontroll: utdelat + överskott = medel", Formel(text, value), "control"))
         items.append(("varningar", "Varningar", self._summa("varningar", False), "text"))
         return items
 

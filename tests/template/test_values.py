@@ -20,7 +20,7 @@ BY_FILE = {ex.fil: ex for ex in EXEMPEL}
 def _summary(ws) -> dict[str, object]:
     """The summary block: label → cached value."""
     out = {}
-    for r in range(L.SUMMARY_FIRST_ROW, L.SUMMARY_FIRST_ROW + 12):
+    for r in range(L.SUMMARY_FIRST_ROW, L.SUMMARY_FIRST_ROW + 15):
         label = ws.cell(r + 1, L.SUMMARY_LABEL_COL + 1).value
         if label:
             out[label.strip()] = ws.cell(r + 1, L.SUMMARY_VALUE_COL + 1).value
@@ -50,11 +50,12 @@ EXPECTED_SUMMARY = [
     ("exempel-e2.xlsx", "varav ägarhypotek till ägaren", 33000),
     ("exempel-e2.xlsx", "Överskott till ägaren", 0),
     ("exempel-e2.xlsx", "Brist (summa för fordringarna)", 15000),
-    ("exempel-e2.xlsx", "Kontroll: utfaller + kostnader + överskott = medel", "OK"),
+    ("exempel-e2.xlsx", "Utdelat (kostnader + tabellens rader)", 220000),
+    ("exempel-e2.xlsx", "Kontroll: utdelat + överskott = medel", "OK"),
     ("exempel-e3.xlsx", "Skyddsbelopp (UB 12 kap. 29 §)", 332685),
     ("exempel-e3.xlsx", "Lägsta godtagbara bud", 332685),
     ("ovning-2018.xlsx", "Skyddsbelopp (UB 12 kap. 29 §)", 851000),
-    ("ovning-2018.xlsx", "Kontroll: utfaller + kostnader + överskott = medel", "OK"),
+    ("ovning-2018.xlsx", "Kontroll: utdelat + överskott = medel", "OK"),
 ]
 
 
@@ -123,6 +124,7 @@ def test_cached_values_equal_the_engine_on_the_case_file(built, ex):
         costs = sum(r.utfaller for r in res.rader if r.typ == "kostnader")
         assert _d(s["Förrättningskostnader utfaller"]) == costs
         assert _d(s["Utfaller på tabellens rader (summa)"]) + costs == res.utdelat
+        assert _d(s["Utdelat (kostnader + tabellens rader)"]) == res.utdelat
         assert _d(s["Brist (summa för fordringarna)"]) == sum(f.brist for f in res.fordringar)
 
 
