@@ -269,7 +269,7 @@ def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
         )
     tabell: list[list[Any]] = [list(FORDELNING_RUBRIK)]
     for k, (x, u) in enumerate(zip(lista, utfall), start=1):
-        v = vals[[r.nr for r in omrade.rader].index(x.nr)]
+        v = vals[x.nr - 1]  # Listrad.nr is the 1-based table row
         tabell.append([k, x.borgenar or x.id, money(x.formansratt), money(u) if prissatt else "",
                        money(v.brist) if prissatt else ""])
     if prissatt:
@@ -321,13 +321,36 @@ class _LRU:
 CACHE = _LRU()
 
 
+#: immutable ranges seen recently: id → (the range, its rows, its cache key)
+_FROZEN: OrderedDict = OrderedDict()
+
+
+def _rows_and_key(omrade: Any) -> tuple[list[list[Any]], tuple]:
+    """The range as rows plus its cache key. A tuple of tuples cannot change, so when the very same
+    tuple comes again (recalc passes one object to every call in a workbook) the key is reused
+    instead of rebuilt; lists (what Excel and xlwings send) are always read afresh."""
+    if type(omrade) is tuple:
+        hit = _FROZEN.get(id(omrade))
+        if hit is not None and hit[0] is omrade:
+            _FROZEN.move_to_end(id(omrade))
+            return hit[1], hit[2]
+    rows = as_2d(omrade)
+    key = _freeze(rows)
+    if type(omrade) is tuple and all(type(r) is tuple for r in omrade):
+        _FROZEN[id(omrade)] = (omrade, rows, key)
+        if len(_FROZEN) > 8:
+            _FROZEN.popitem(last=False)
+    return rows, key
+
+
 def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None) -> Berakning:
     """Parse the range and compute it (memoized on the range's values, the price and the address).
 
     ``adress`` is the range's top-left cell (``"B3"``), used only in error messages.
-    Errors are not cached: they are raised again on every call.
+    Errors are not cached: they are raised again on every call. Pass a tuple of tuples to skip
+    re-reading an unchanged range on every call (see :func:`_rows_and_key`).
     """
-    rows = as_2d(omrade)
+    rows, frozen = _rows_and_key(omrade)
     p = _pris(pris)
 
     def compute() -> Berakning:
@@ -336,7 +359,7 @@ def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None) -> Be
             return _berakna_b(o, p)
         return _berakna_a(o, p)
 
-    return CACHE.get((_freeze(rows), p, adress), compute)
+    return CACHE.get((frozen, p, adress), compute)
 
 
 def _kraver_pris(b: Berakning) -> None:

@@ -402,3 +402,15 @@ def test_errors_are_not_cached():
         with pytest.raises(SakagareError):
             COVERAGE(r)
     assert F.CACHE.misses == 2
+
+
+def test_an_immutable_range_is_read_once():
+    # recalc hands the same tuple of tuples to every call in a workbook; lists are always re-read
+    r = tuple(map(tuple, e2_range()))
+    assert COVERAGE(r) == COVERAGE(e2_range())
+    assert id(r) in F._FROZEN
+    changed = [list(row) for row in r]
+    changed[9][6] = 30000.0  # D's claim
+    assert COVERAGE(tuple(map(tuple, changed)))[3] == [10000.0]
+    assert BRIST(tuple(map(tuple, changed)))[3] == [20000.0]
+    assert BRIST(r)[3] == [15000.0]
