@@ -27,7 +27,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from openpyxl.formula import Tokenizer
 from openpyxl.formula.tokenizer import Token, TokenizerError
 
-from .cells import DIV0, MAX_COL, MAX_ROW, NA, NAME, NUM, REF, VALUE, XLError, col_number
+from .cells import DIV0, MAX_COL, MAX_ROW, NA, NUM, REF, VALUE, XLError, col_number
 
 
 class Err(Exception):

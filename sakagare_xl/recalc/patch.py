@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from .cells import Cell, Sheet, XLError, a1
-from .formula import num_text
 from .ooxml import PackageError
 
 _OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])([^>]*?)(/?)>")
