@@ -26,13 +26,24 @@ from .format import ORE, ore
 
 
 def till_ore(amount: Decimal) -> int:
-    """Kronor (Decimal) to whole öre, half up."""
-    return int(ore(amount) * 100)
+    """Kronor (Decimal) to whole öre, half up.
+
+    >>> till_ore(Decimal("16002.745")), till_ore(Decimal("5"))
+    (1600275, 500)
+    """
+    cents = amount.scaleb(2)
+    if cents == cents.to_integral_value():
+        return int(cents)
+    return int(ore(amount).scaleb(2))
 
 
 def fran_ore(n: int) -> Decimal:
-    """Whole öre to kronor."""
-    return (Decimal(n) / 100).quantize(ORE)
+    """Whole öre to kronor with two decimals.
+
+    >>> fran_ore(12345), fran_ore(0)
+    (Decimal('123.45'), Decimal('0.00'))
+    """
+    return Decimal(n).scaleb(-2)
 
 
 def prorata(entitlements: Sequence[int], money: int) -> list[int]:

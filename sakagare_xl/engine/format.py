@@ -25,14 +25,12 @@ def ore(amount: Decimal) -> Decimal:
 def kr(amount: Decimal) -> str:
     """An amount in kronor as Swedish text: space between thousands, decimal comma, öre only when not whole."""
     a = ore(amount)
-    neg = a < 0
-    a = abs(a)
-    whole = int(a)
-    frac = a - whole
-    s = f"{whole:,}".replace(",", " ")
-    if frac:
-        s += "," + f"{frac:.2f}"[2:]
-    return ("−" if neg else "") + s
+    text = f"{abs(a):,.2f}".replace(",", " ")
+    if text.endswith(".00"):
+        text = text[:-3]
+    else:
+        text = text.replace(".", ",")
+    return ("−" if a < 0 else "") + text
 
 
 def tal(value: Decimal, decimals: int | None = None) -> str:

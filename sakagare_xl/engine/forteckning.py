@@ -34,7 +34,7 @@ from .fordelning import fran_ore, till_ore, walk
 from .model import Arende, Fordran, Inskrivning
 from .referensranta import Referensrantetabell, nasta_halvar
 from .resultat import FordranResultat, Rad, Resultat
-from .tillagg import Period, Tak, fast_tak, perioder
+from .tillagg import Period, Tak, fast_tak, perioder, rantefaktor
 from .validering import validera
 
 AGAREN = "Ägaren"
@@ -90,6 +90,12 @@ class _Berakning:
             if i.ar_inteckning and i.innehavare and i.id not in first:
                 self.claims.append(Fordran(f"{i.id} (innehav)", i.innehavare, i.belopp, pantbrev=(i.id,)))
         self.claim = {c.id: c for c in self.claims}
+        # indexes: pantbrev id -> claims, in case-file order (keeps the computation linear in the rows)
+        self.by_pantbrev: dict[str, dict[str, list[Fordran]]] = {}
+        for c in self.claims:
+            for attr in ("pantbrev", "overhypotek", "utmatta_pantbrev"):
+                for pid in getattr(c, attr):
+                    self.by_pantbrev.setdefault(pid, {}).setdefault(attr, []).append(c)
         self.remaining = {c.id: c.belopp for c in self.claims}
         self.exek = next((c for c in self.claims if c.exekutionsfordran), None)
         if self.f.manader is not None:
@@ -102,6 +108,7 @@ class _Berakning:
                 referensranta=self.f.referensranta,
                 fran_falt=self.f.startdag_falt,
             )
+        self.faktor = rantefaktor(self.perioder)
 
     # ---- order of priority (RULES §2) ----
     def ranking(self) -> list[list[tuple[str, object]]]:
@@ -133,11 +140,13 @@ class _Berakning:
             last = key
         return groups
 
+    def claims_on(self, pid: str, attr: str = "pantbrev") -> list[Fordran]:
+        """The claims that have ``pid`` in ``attr`` (first-hand, second-hand or attached), in case-file order."""
+        return self.by_pantbrev.get(pid, {}).get(attr, [])
+
     def holder(self, pid: str) -> str | None:
-        for c in self.claims:
-            if pid in c.pantbrev:
-                return c.borgenar
-        return None
+        first = self.claims_on(pid)
+        return first[0].borgenar if first else None
 
     def blocks(self, groups: list[list[tuple[str, object]]]) -> dict[str, tuple[str, ...]]:
         """Blockregeln (JB 6 kap. 3 § 2 st.): pantbrev of one creditor with equal rank or directly after
@@ -171,9 +180,11 @@ class _Berakning:
         return a
 
     def pantbrev_unit(self, p: Inskrivning, block_of: dict[str, tuple[str, ...]]) -> list[_Rad]:
+        """The rows of one pantbrev: its first-hand creditor (capital, and the tillägg if it ends a block),
+        second-hand pledgees and attaching creditors from the ägarhypotek, then the owner."""
         rows: list[_Rad] = []
         left = p.belopp
-        eligible = [c for c in self.claims if p.id in c.pantbrev]
+        eligible = self.claims_on(p.id)
         if eligible:
             row = _Rad("fordran", (p.id,), eligible[0].borgenar, slag="inteckning")
             need_before = sum(self.remaining[c.id] for c in eligible)
@@ -183,24 +194,13 @@ class _Berakning:
                 row.andelar.append((c.id, a))
             row.kapitaldel = p.belopp - left
             blk = block_of.get(p.id, (p.id,))
-            text = (f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}")
-            if row.kapitaldel < need_before:
-                text += f" > {kr(p.belopp)}" if row.kapitaldel == p.belopp else ""
             if blk[-1] == p.id:
-                bsum = sum(self.insk[b].belopp for b in blk)
-                blk_claims = [c for c in self.claims if any(b in c.pantbrev for b in blk)]
+                bsum = p.belopp if len(blk) == 1 else sum(self.insk[b].belopp for b in blk)
+                blk_claims = eligible if len(blk) == 1 else list(
+                    {c.id: c for b in blk for c in self.claims_on(b)}.values())
                 need = sum(self.remaining[c.id] for c in blk_claims)
-                tak = Tak(bsum, self.perioder)
-                t = ore(min(need, max(tak.tak, Decimal(0))))
-                row.tak = tak
-                if len(blk) > 1:
-                    row.block = blk
-                    years = "+".join(_ar(self.insk[b]) for b in blk)
-                    text = (f"Block {years} ({row.sakagare}, blockregeln JB 6 kap. 3 § 2 st.): "
-                            f"{kr(bsum)} + {tak.formel()} = {kr(bsum + tak.tak)} som högst; ")
-                    text += f"på denna rad kapital {kr(row.kapitaldel)}"
-                else:
-                    text += (f"; tillägg högst {tak.formel()} = {kr(tak.tak)} (JB 6 kap. 3 §)")
+                row.tak = Tak(bsum, self.perioder, self.faktor)
+                t = ore(min(need, max(row.tak.tak, Decimal(0))))
                 rest = t
                 for c in blk_claims:
                     a = self.take(c.id, rest)
@@ -212,36 +212,24 @@ class _Berakning:
                     else:
                         row.andelar.append((c.id, a))
                 row.tillagg = t
-                if t:
-                    text += f"; tillägg {kr(t)} används"
-                    if t < tak.tak:
-                        text += " (fordran behöver inte mer; outnyttjat tak blir inte ägarhypotek)"
-                elif len(blk) == 1:
-                    text += "; inget tillägg behövs"
-            else:
-                text += f"; pantbrevet ingår i block {'+'.join(_ar(self.insk[b]) for b in blk)}, tillägget placeras efter sista pantbrevet"
+                if len(blk) > 1:
+                    row.block = blk
             row.andelar = [(cid, ore(a)) for cid, a in row.andelar]
             row.formansratt = sum((a for _, a in row.andelar), NOLL)
-            row.text = text + f". Förmånsrätt {kr(row.formansratt)}."
+            row.text = (_text_fordran, self, p, row, need_before, blk)
             rows.append(row)
-        for kind, attr, why in (("overhypotek", "overhypotek", "pantsatt i andra hand (överhypotek)"),
-                                ("utmatt", "utmatta_pantbrev", "utmätt för fordringen")):
-            for c in self.claims:
-                if p.id in getattr(c, attr):
-                    need = self.remaining[c.id]
-                    a = self.take(c.id, left)
-                    left -= a
-                    row = _Rad(kind, (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a, slag="inteckning")
-                    row.formansratt = ore(a)
-                    row.text = (f"Ägarhypotek i pantbrev {p.id} {why} till {c.borgenar}: min(fordran {kr(need)}, "
-                                f"kvar av pantbrevet {kr(a + left)}) = {kr(a)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
-                    rows.append(row)
+        for kind, attr in (("overhypotek", "overhypotek"), ("utmatt", "utmatta_pantbrev")):
+            for c in self.claims_on(p.id, attr):
+                need = self.remaining[c.id]
+                a = self.take(c.id, left)
+                left -= a
+                row = _Rad(kind, (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a, slag="inteckning")
+                row.formansratt = ore(a)
+                row.text = (_text_andrahand, p, row, need, a + left)
+                rows.append(row)
         if left > 0:
             row = _Rad("agarhypotek", (p.id,), AGAREN, kapitaldel=left, formansratt=ore(left), slag="inteckning")
-            used = p.belopp - left
-            row.text = (f"Ägarhypotek i pantbrev {p.id} ({_ar(p)}): {kr(p.belopp)} − {kr(used)} = {kr(left)} "
-                        "tillfaller ägaren på pantbrevets plats, utan tillägg.") if used else (
-                        f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek.")
+            row.text = (_text_agarhypotek, p, left)
             rows.append(row)
         return rows
 
@@ -250,18 +238,7 @@ class _Berakning:
         a = self.take(c.id, need)
         row = _Rad("frl6" if kind == "frl6" else "fordran", (), c.borgenar, andelar=[(c.id, ore(a))],
                    kapitaldel=a, formansratt=ore(a), slag="fordran")
-        if kind == "frl6":
-            row.text = f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
-        elif kind == "utmatning":
-            row.text = (f"Den del av exekutionsfordran ({c.borgenar}) som pantbreven inte täcker, {kr(a)}, har "
-                        f"förmånsrätt genom utmätningen {_dag(self.f.utmatningsdag)} (FRL 8 §), efter inskrivningar "
-                        "före den dagen.")
-        elif c.rangdag is None and not c.exekutionsfordran:
-            row.text = f"Fordran för {c.borgenar} utan förmånsrätt i fastigheten: {kr(a)}."
-        else:
-            day = c.rangdag or self.f.utmatningsdag
-            row.text = (f"Fordran för {c.borgenar} utan pantbrev: förmånsrätt från {_dag(day)} (FRL 8 §), "
-                        f"{kr(a)}.") if day else f"Fordran för {c.borgenar} utan förmånsrätt: {kr(a)}."
+        row.text = (_text_claim, self, kind, c, a)
         return row
 
     def rows(self) -> list[list[list[_Rad]]]:
@@ -286,6 +263,100 @@ class _Berakning:
                 continue
             out.append(units)
         return out
+
+
+def _text_fordran(b: "_Berakning", p: Inskrivning, row: _Rad, need_before: Decimal, blk: tuple[str, ...]) -> str:
+    text = f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}"
+    if row.kapitaldel == p.belopp and need_before > p.belopp:
+        text += f" > {kr(p.belopp)}"
+    if row.tak is None:
+        text += (f"; pantbrevet ingår i block {'+'.join(_ar(b.insk[x]) for x in blk)}, tillägget placeras efter "
+                 "sista pantbrevet")
+    else:
+        ceiling = row.tak.tak
+        if len(blk) > 1:
+            years = "+".join(_ar(b.insk[x]) for x in blk)
+            text = (f"Block {years} ({row.sakagare}, blockregeln JB 6 kap. 3 § 2 st.): {kr(row.tak.belopp)} + "
+                    f"{row.tak.formel()} = {kr(row.tak.belopp + ceiling)} som högst; på denna rad kapital "
+                    f"{kr(row.kapitaldel)}")
+        else:
+            text += f"; tillägg högst {row.tak.formel()} = {kr(ceiling)} (JB 6 kap. 3 §)"
+        if row.tillagg:
+            text += f"; tillägg {kr(row.tillagg)} används"
+            if row.tillagg < ceiling:
+                text += " (fordran behöver inte mer; outnyttjat tak blir inte ägarhypotek)"
+        elif len(blk) == 1:
+            text += "; inget tillägg behövs"
+    return text + f". Förmånsrätt {kr(row.formansratt)}."
+
+
+def _text_andrahand(p: Inskrivning, row: _Rad, need: Decimal, available: Decimal) -> str:
+    why = "pantsatt i andra hand (överhypotek)" if row.typ == "overhypotek" else "utmätt för fordringen"
+    return (f"Ägarhypotek i pantbrev {p.id} {why} till {row.sakagare}: min(fordran {kr(need)}, "
+            f"kvar av pantbrevet {kr(available)}) = {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
+
+
+def _text_agarhypotek(p: Inskrivning, left: Decimal) -> str:
+    used = p.belopp - left
+    if not used:
+        return f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek."
+    return (f"Ägarhypotek i pantbrev {p.id} ({_ar(p)}): {kr(p.belopp)} − {kr(used)} = {kr(left)} "
+            "tillfaller ägaren på pantbrevets plats, utan tillägg.")
+
+
+def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
+    if kind == "frl6":
+        return f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
+    if kind == "utmatning":
+        return (f"Den del av exekutionsfordran ({c.borgenar}) som pantbreven inte täcker, {kr(a)}, har "
+                f"förmånsrätt genom utmätningen {_dag(b.f.utmatningsdag)} (FRL 8 §), efter inskrivningar "
+                "till och med den dagen.")
+    day = c.rangdag or (b.f.utmatningsdag if c.exekutionsfordran else None)
+    if day is None:
+        return f"Fordran för {c.borgenar} utan förmånsrätt i fastigheten: {kr(a)}."
+    return f"Fordran för {c.borgenar} utan pantbrev: förmånsrätt från {_dag(day)} (FRL 8 §), {kr(a)}."
+
+
+def _text_utfall(row: _Rad, utfaller: Decimal) -> str:
+    if row.typ == "rattighet":
+        return ""
+    if utfaller == row.formansratt:
+        return f" Utfaller {kr(utfaller)} (fullt)."
+    if utfaller:
+        return f" Utfaller {kr(utfaller)} av {kr(row.formansratt)}: medlen räcker inte längre."
+    return " Utfaller 0: medlen är slut."
+
+
+def _text_rad(base: object, row: _Rad, utfaller: Decimal) -> str:
+    return _render(base) + _text_utfall(row, utfaller)
+
+
+def _text_skydd(exek: Fordran | None, parts: list[_Rad], skydd: Decimal) -> str:
+    if exek is None:
+        text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
+    else:
+        text = f"Kostnaderna och allt med bättre rätt än exekutionsfordran ({exek.borgenar})"
+    terms = " + ".join(f"{kr(r.formansratt)} ({r.sakagare}{', ' + r.ids[0] if r.ids else ''})" for r in parts)
+    return text + f" (UB 12 kap. 29 §): {terms or '0'} = {kr(skydd)}."
+
+
+def _text_fordran_resultat(c: Fordran, fr: Decimal, outcome: dict[str, Any]) -> str:
+    text = f"{c.borgenar}: fordran {kr(c.belopp)}, varav {kr(fr)} med förmånsrätt"
+    if fr < c.belopp:
+        text += f"; {kr(c.belopp - fr)} utanför pantbreven"
+    if outcome:
+        text += f"; utfaller {kr(outcome['utfaller'])}, brist {kr(outcome['brist'])}"
+        if outcome["brist"]:
+            text += (" (kvarstår som personlig fordran mot gäldenären)" if c.personligt_ansvar
+                     else " (förlust för borgenären: inget personligt ansvar)")
+    return text + "."
+
+
+def _render(text) -> str:
+    """Explanations are built when read: a tuple (function, *args) or a plain string."""
+    if isinstance(text, tuple):
+        return text[0](*text[1:])
+    return text
 
 
 def _settings(b: _Berakning) -> dict[str, Any]:
@@ -347,7 +418,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
         for gi, group in enumerate(groups):
             for ui, unit in enumerate(group):
                 for ri, row in enumerate(unit):
-                    if exek_pos is None and any(cid == b.exek.id for cid, _ in row.andelar):
+                    if exek_pos is None and row.andelar and any(cid == b.exek.id for cid, _ in row.andelar):
                         exek_pos = (gi, ui, ri)
     if f.konkurs or exek_pos is None:
         cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} tas först" +
@@ -373,7 +444,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
         return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er and len(groups[eg]) == 1)
 
     skydd = NOLL
-    parts = []
+    parts: list[_Rad] = []
     for gi, group in enumerate(groups):
         for ui, unit in enumerate(group):
             for ri, row in enumerate(unit):
@@ -381,12 +452,8 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
                     row.skyddad = True
                     if row.formansratt:
                         skydd += row.formansratt
-                        parts.append(f"{kr(row.formansratt)} ({row.sakagare}{', ' + row.ids[0] if row.ids else ''})")
-    if exek_pos is None:
-        skydd_text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
-    else:
-        skydd_text = f"Kostnaderna och allt med bättre rätt än exekutionsfordran ({b.exek.borgenar})"
-    skydd_text += f" (UB 12 kap. 29 §): {' + '.join(parts) if parts else '0'} = {kr(skydd)}."
+                        parts.append(row)
+    skydd_text = (_text_skydd, b.exek, parts, skydd)
 
     # rights: förbehåll, upphör or dubbelutrop (RULES §6)
     money_before = False
@@ -455,28 +522,23 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
                 x = min(rest, amt)
                 received[cid] += x
                 rest -= x
-            if row.typ != "rattighet":
-                if utfaller == row.formansratt:
-                    text += f" Utfaller {kr(utfaller)} (fullt)."
-                elif utfaller:
-                    text += f" Utfaller {kr(utfaller)} av {kr(row.formansratt)}: medlen räcker inte längre."
-                else:
-                    text += f" Utfaller 0: medlen är slut."
+            text = (_text_rad, row.text, row, utfaller)
         rader.append(Rad(
             nr=nr, ordning=gi + 1, typ=row.typ, ids=row.ids,
             fordran_ids=tuple(cid for cid, _ in row.andelar), sakagare=row.sakagare,
             formansratt=row.formansratt, kapitaldel=ore(row.kapitaldel), tillagg=row.tillagg,
             tillagg_tak=None if row.tak is None else ore(row.tak.tak), skyddad=row.skyddad, status=row.status,
-            forklaring=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag, block=row.block,
+            text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag, block=row.block,
             utfaller=utfaller,
         ))
 
+    formansratt: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
+    for r in rader:
+        for cid, a in r.andelar:
+            formansratt[cid] += a
     fordringar = []
     for c in b.claims:
-        fr = sum((a for r in rader for cid, a in r.andelar if cid == c.id), NOLL)
-        text = f"{c.borgenar}: fordran {kr(c.belopp)}, varav {kr(fr)} med förmånsrätt"
-        if fr < c.belopp:
-            text += f"; {kr(c.belopp - fr)} utanför pantbreven"
+        fr = formansratt[c.id]
         kwargs: dict[str, Any] = {}
         if paid_rows is not None:
             u = received[c.id]
@@ -490,14 +552,10 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
                 split[part] = amount - x
             kwargs = dict(utfaller=u, brist=brist, brist_kostnader=split["kostnader"], brist_ranta=split["ranta"],
                           brist_kapital=split["kapital"])
-            text += f"; utfaller {kr(u)}, brist {kr(brist)}"
-            if brist:
-                text += (" (kvarstår som personlig fordran mot gäldenären)" if c.personligt_ansvar
-                         else " (förlust för borgenären: inget personligt ansvar)")
         fordringar.append(FordranResultat(
             id=c.id, borgenar=c.borgenar, fordran=ore(c.belopp), kapital=ore(c.kapital), ranta=ore(c.ranta),
             kostnader=ore(c.kostnader), formansratt=fr, personligt_ansvar=c.personligt_ansvar,
-            exekutionsfordran=c.exekutionsfordran, forklaring=text + ".", **kwargs))
+            exekutionsfordran=c.exekutionsfordran, text=(_text_fordran_resultat, c, fr, kwargs), **kwargs))
 
     warnings = _warnings(b)
     agarhypotek = None
@@ -510,7 +568,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
         fastighet=f.fastighet, rader=tuple(rader), fordringar=tuple(fordringar), skyddsbelopp=skydd,
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
         varningar=tuple(warnings), medel=None if medel is None else ore(medel), overskott=overskott,
-        agarhypotek_till_agaren=agarhypotek, forklaring_skyddsbelopp=skydd_text,
+        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=skydd_text,
     )
 
 

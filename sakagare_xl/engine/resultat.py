@@ -33,12 +33,18 @@ class Rad:
     tillagg_tak: Decimal | None
     skyddad: bool
     status: str | None
-    forklaring: str
-    enhet: int
+    text: object = field(repr=False, compare=False)
+    """the explanation as built by the engine: a string, or (function, *args) rendered on first read"""
+    enhet: int = 0
     andelar: tuple[tuple[str, Decimal], ...] = ()
     slag: str = ""
     block: tuple[str, ...] = ()
     utfaller: Decimal | None = None
+
+    @property
+    def forklaring(self) -> str:
+        """The Swedish explanation of how this row's numbers came about."""
+        return _lazy(self, "text")
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -78,12 +84,17 @@ class FordranResultat:
     formansratt: Decimal
     personligt_ansvar: bool
     exekutionsfordran: bool
-    forklaring: str
+    text: object = field(repr=False, compare=False)
     utfaller: Decimal | None = None
     brist: Decimal | None = None
     brist_kostnader: Decimal | None = None
     brist_ranta: Decimal | None = None
     brist_kapital: Decimal | None = None
+
+    @property
+    def forklaring(self) -> str:
+        """The claim's outcome in one Swedish sentence."""
+        return _lazy(self, "text")
 
     @property
     def brist_personlig(self) -> Decimal | None:
@@ -139,8 +150,13 @@ class Resultat:
     medel: Decimal | None = None
     overskott: Decimal | None = None
     agarhypotek_till_agaren: Decimal | None = None
-    forklaring_skyddsbelopp: str = ""
+    text_skyddsbelopp: object = field(default="", repr=False, compare=False)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def forklaring_skyddsbelopp(self) -> str:
+        """The skyddsbelopp written out as a sum, with the statute."""
+        return _lazy(self, "text_skyddsbelopp")
 
     @property
     def lagsta_bud(self) -> Decimal:
@@ -185,6 +201,15 @@ class Resultat:
             d["brist_forlust"] = _num(sum((f.brist_forlust for f in self.fordringar), Decimal("0.00")))
         d.update(self.extra)
         return d
+
+
+def _lazy(obj: object, name: str) -> str:
+    """Render an explanation stored as (function, *args) once, on first read, and keep the string."""
+    value = getattr(obj, name)
+    if isinstance(value, tuple):
+        value = value[0](*value[1:])
+        object.__setattr__(obj, name, value)
+    return value
 
 
 def _num(value: Decimal | None) -> float | int | None:

@@ -8,15 +8,15 @@ addition: the tillägg used is what the claim still needs, up to the ceiling (RU
 The seed example (a block of 400 000 + 300 000, referensränta 2 %, 6 months):
 
 >>> from decimal import Decimal as D
->>> tillagg_tak(D(700000), D(2), D(6))
-Decimal('126000')
+>>> ore(tillagg_tak(D(700000), D(2), D(6)))
+Decimal('126000.00')
 >>> tillagg_anvant(D(700000), D(1300000), D(126000))
 Decimal('126000')
 
 Lawline (E1): pantbrev 100 000, claim 116 000, 2 %, 2 months: ceiling 16 000, all of it used.
 
->>> tillagg_anvant(D(100000), D(116000), tillagg_tak(D(100000), D(2), D(2)))
-Decimal('16000')
+>>> ore(tillagg_anvant(D(100000), D(116000), tillagg_tak(D(100000), D(2), D(2))))
+Decimal('16000.00')
 >>> tillagg_anvant(D(100000), D(90000), D(16000))
 Decimal('0')
 """
@@ -29,7 +29,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .errors import OgiltigtDatum, ReferensrantaSaknas
-from .format import kr, pct, tal
+from .format import kr, ore, pct, tal
 from .referensranta import Referensrantetabell, nasta_halvar
 from .tid import Tid, manader_som_tid, tid
 
@@ -53,13 +53,30 @@ class Period:
     tid: Tid
 
 
+def rantefaktor(perioder: tuple[Period, ...]) -> Decimal:
+    """Σ (referensränta + 4) % × time in years over the stretches: the interest part per krona of the pantbrev."""
+    total = Fraction(0)
+    for p in perioder:
+        total += Fraction(p.referensranta + PASLAG) / 100 * p.tid.ar
+    return _dec(total)
+
+
 @dataclass(frozen=True)
 class Tak:
-    """The tillägg ceiling for a pantbrev (or block) amount, with its parts and an explanation."""
+    """The tillägg ceiling for a pantbrev (or block) amount, with its parts and an explanation.
+
+    ``faktor`` (the interest part per krona, :func:`rantefaktor`) is computed from ``perioder`` unless
+    given; a case computes it once for all its pantbrev.
+    """
 
     belopp: Decimal
     """the pantbrev amount the ceiling is computed on"""
     perioder: tuple[Period, ...]
+    faktor: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.faktor is None:
+            object.__setattr__(self, "faktor", rantefaktor(self.perioder))
 
     @property
     def fast_del(self) -> Decimal:
@@ -69,10 +86,7 @@ class Tak:
     @property
     def lopande_del(self) -> Decimal:
         """The interest part: amount × Σ (referensränta + 4) % × time."""
-        total = Fraction(0)
-        for p in self.perioder:
-            total += Fraction(p.referensranta + PASLAG) / 100 * p.tid.ar
-        return _dec(Fraction(self.belopp) * total)
+        return self.belopp * self.faktor
 
     @property
     def tak(self) -> Decimal:
@@ -93,10 +107,10 @@ def tillagg_tak(belopp: Decimal, referensranta: Decimal, manader: Decimal) -> De
 
     ``belopp × (15 % + (referensranta + 4 %) × manader/12)``. See JB 6 kap. 3 §.
 
-    >>> tillagg_tak(Decimal(89000), Decimal(2), Decimal(3))   # Lawline, E3: B's ceiling
-    Decimal('14685')
-    >>> tillagg_tak(Decimal(100000), Decimal("-0.5"), Decimal(12))   # no floor: 3.5 % a year
-    Decimal('18500')
+    >>> ore(tillagg_tak(Decimal(89000), Decimal(2), Decimal(3)))   # Lawline, E3: B's ceiling
+    Decimal('14685.00')
+    >>> ore(tillagg_tak(Decimal(100000), Decimal("-0.5"), Decimal(12)))   # no floor: 3.5 % a year
+    Decimal('18500.00')
     """
     return fast_tak(belopp, referensranta, Fraction(manader)).tak
 
@@ -187,6 +201,6 @@ def forklara_tak(tak: Tak) -> str:
 
 
 __all__ = [
-    "FAST_PROCENT", "PASLAG", "Period", "Tak", "tillagg_tak", "fast_tak", "tillagg_anvant",
+    "FAST_PROCENT", "PASLAG", "Period", "Tak", "rantefaktor", "tillagg_tak", "fast_tak", "tillagg_anvant",
     "perioder", "tillagg_tak_datum", "forklara_tak", "tal",
 ]
