@@ -189,7 +189,9 @@ class Evaluator:
                     for v in line:
                         if type(v) is XLError:
                             raise Err(v)
-                hit = self.arg_cache[key] = vals
+                # one immutable object per range per workbook: the adapters reuse their cache key
+                # for the very same tuple of tuples (adapters.functions._rows_and_key)
+                hit = self.arg_cache[key] = tuple(tuple(line) for line in vals)
             return hit, ("a",) + key
         if x is MISSING:
             return None, ("m",)
