@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -57,20 +58,49 @@ def build(target: str | os.PathLike[str] | io.BytesIO, fall: Ifyllnad | None = N
     creates it) and an ``xlwings.conf`` sheet with ``UDF Modules = sakagare_xl.udfs``, so that
     *xlwings → Import Functions* is the only step left in Excel (docs/template.md).
     """
-    fall = fall or Ifyllnad()
-    target_arg: Any = target if isinstance(target, io.BytesIO) else os.fspath(target)
-    wb = xlsxwriter.Workbook(target_arg, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
-    try:
-        _Writer(wb, fall, xlsm=xlsm).write()
-    finally:
-        wb.close()
+    data = build_bytes(fall, xlsm=xlsm)
+    if isinstance(target, io.BytesIO):
+        target.write(data)
+    else:
+        with open(target, "wb") as fh:
+            fh.write(data)
 
 
 def build_bytes(fall: Ifyllnad | None = None, *, xlsm: bool = False) -> bytes:
     """The workbook as bytes (for tests and for writing only when changed)."""
+    fall = fall or Ifyllnad()
     buf = io.BytesIO()
-    build(buf, fall, xlsm=xlsm)
-    return buf.getvalue()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    try:
+        _Writer(wb, fall, xlsm=xlsm).write()
+    finally:
+        wb.close()
+    return typed_blanks(buf.getvalue())
+
+
+#: a formula cell whose cached value is empty and untyped: ``<c r="P22" s="17"><f>…</f><v></v></c>``
+_UNTYPED_BLANK = re.compile(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)(><f>[^<]*</f><v></v></c>)')
+
+
+def typed_blanks(data: bytes) -> bytes:
+    """Mark the empty cached results of formulas as text (``t="str"``), as Excel itself saves ``=IF(…,"",…)``.
+
+    XlsxWriter leaves an empty result untyped on purpose ("to force recalc in some third party apps"):
+    LibreOffice then recalculates the cell and, without our functions, shows ``#NAME?``. Typed, every
+    viewer shows the blank the engine computed. Only the sheet XML changes; every other member is copied
+    byte for byte (:func:`sakagare_xl.recalc.ooxml.rewrite_zip`).
+    """
+    from ..recalc.ooxml import open_package, rewrite_zip
+
+    pkg = open_package(data)
+    changed = {}
+    for name in pkg.infos:
+        if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+            xml = pkg.read(name)
+            new = _UNTYPED_BLANK.sub(rb'\1 t="str"\2', xml)
+            if new != xml:
+                changed[name] = new
+    return rewrite_zip(pkg, changed) if changed else data
 
 
 def xlwings_vba_project() -> bytes:

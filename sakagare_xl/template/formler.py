@@ -114,6 +114,13 @@ class Formler:
             if self.row_blank(n) or self.price is None:
                 return Formel(text, "")
             return Formel(text, F.SAK_RAD(self.values, n, field, self.price))
+        if field == "skyddad":
+            # Ja/Nej as text, like the input columns; a viewer that recalculates boolean results it cannot
+            # evaluate (LibreOffice) still shows the cached text
+            text = f'=IF({guard},"",IF(SAK_RAD(Sak,{n},"skyddad"),"Ja","Nej"))'
+            if self.row_blank(n):
+                return Formel(text, "")
+            return Formel(text, "Ja" if F.SAK_RAD(self.values, n, field) else "Nej")
         text = f'=IF({guard},"",SAK_RAD(Sak,{n},{_q(field)}))'
         if self.row_blank(n):
             return Formel(text, "")
