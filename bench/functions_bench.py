@@ -1,0 +1,64 @@
+"""Excel-function benchmark: one ``COVERAGE`` over a 1 000-row ``Sak`` range vs one call per row.
+
+Three ways to get the 1 000 ``utfaller`` values:
+
+* one ``COVERAGE(Sak, pris)`` call (a spilled column);
+* 1 000 ``SAK_RAD(Sak, k, "utfaller", pris)`` calls as Excel would make them, the adapters' memo cache
+  warm after the first (each call still hashes the whole range to find its entry);
+* ``SAK_RAD`` with the cache cleared before every call (what 1 000 cells cost without the memo); measured
+  on a sample of calls and multiplied up, since a full run takes minutes.
+
+The memo cache is cleared before every timed run so each run does the real work.
+"""
+
+from __future__ import annotations
+
+from sakagare_xl.adapters import functions as F
+
+from . import cases
+from .timing import fmt_s, median_time, table
+
+
+def run(quick: bool = False, rows: int = 1_000, log=print) -> dict:
+    sak, price = cases.sak_range(rows)
+    clear = F.CACHE.clear if hasattr(F, "CACHE") else (lambda: None)
+    repeat = 3 if quick else 5
+
+    coverage = F.FUNCTIONS["COVERAGE"]
+    sak_rad = F.FUNCTIONS["SAK_RAD"]
+    expected = [row[0] for row in coverage(sak, price)]
+    assert len(expected) == rows
+
+    t_cov, _ = median_time(lambda: coverage(sak, price), repeat, setup=clear)
+    log(f"  COVERAGE over {rows} rows: {fmt_s(t_cov)}")
+
+    def per_row():
+        got = [sak_rad(sak, k, "utfaller", price) for k in range(1, rows + 1)]
+        assert got == expected, "SAK_RAD and COVERAGE disagree"
+
+    t_rows, _ = median_time(per_row, max(1, repeat - 2), setup=clear)
+    log(f"  {rows} × SAK_RAD (memo warm): {fmt_s(t_rows)}")
+
+    sample = 3 if quick else 5
+
+    def cold_sample():
+        for k in range(1, sample + 1):
+            clear()
+            sak_rad(sak, k * (rows // sample), "utfaller", price)
+
+    t_cold, _ = median_time(cold_sample, 3 if quick else 3, setup=clear)
+    t_cold_total = t_cold / sample * rows
+    log(f"  {rows} × SAK_RAD (no memo, from {sample} calls): {fmt_s(t_cold_total)}")
+    clear()
+    return {"rows": rows, "coverage": t_cov, "sak_rad_memo": t_rows, "sak_rad_cold": t_cold_total, "sample": sample}
+
+
+def render(d: dict) -> str:
+    n = d["rows"]
+    rows = [
+        [f"one COVERAGE over {n} rows", fmt_s(d["coverage"]), "1.0×"],
+        [f"{n} × SAK_RAD(…, \"utfaller\"), memo warm", fmt_s(d["sak_rad_memo"]), f"{d['sak_rad_memo'] / d['coverage']:.1f}×"],
+        [f"{n} × SAK_RAD, memo cleared before each call (from {d['sample']} calls)", fmt_s(d["sak_rad_cold"]),
+         f"{d['sak_rad_cold'] / d['coverage']:.0f}×"],
+    ]
+    return table(["what", "median time", "vs COVERAGE"], rows)
