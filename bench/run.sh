@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run the benchmarks: bench/run.sh [--quick] [--write-docs] [other python -m bench options]
 #
-# Uses $VENV (default: the active venv, else .venv-bench in the repository), installs the project with the
+# Uses $VENV (default: the active venv, else .venv in the repository (git-ignored)), installs the project with the
 # `bench` extra (the `formulas` library) at the pinned versions, installs LibreOffice when `soffice` is
 # missing and this runs as root (Debian/Ubuntu), then runs `python -m bench` and prints the tables.
 set -eu
@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 if [ -z "${VENV:-}" ]; then
-    if [ -n "${VIRTUAL_ENV:-}" ]; then VENV=$VIRTUAL_ENV; else VENV=$ROOT/.venv-bench; fi
+    if [ -n "${VIRTUAL_ENV:-}" ]; then VENV=$VIRTUAL_ENV; else VENV=$ROOT/.venv; fi
 fi
 if [ ! -x "$VENV/bin/python" ]; then
     echo "creating venv $VENV" >&2
