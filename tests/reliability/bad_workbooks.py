@@ -179,3 +179,15 @@ def no_sak_name() -> bytes:
 def negative_price() -> bytes:
     # Köpeskilling (B16, the name Kopeskilling) negative
     return set_cell(example(), "B16", "<v>-220000</v>", ' s="13"')
+
+
+def invalid_utf8_formula() -> bytes:
+    # one byte of a formula replaced by 0x89 (not UTF-8), as a disk or transfer error would leave it
+    old = b'<f>IF(COUNTA($A$22:$N$22)=0,"",SAK_RAD(Sak,1,"tillagg"))'
+    new = b'<f>IF(COUNTA($A$22:$N$22)=0,"",SAK_RAD(Sak,1,"till\x89gg"))'
+    return edit_member(example(), SHEET, lambda xml: xml.replace(old, new, 1))
+
+
+def invalid_utf8_sheet() -> bytes:
+    # a broken byte in a text the whole sheet must decode: berakna reads the same sheet with openpyxl
+    return edit_member(example(), SHEET, lambda xml: xml.replace(b"<v>Ja</v>", b"<v>J\x89</v>", 1))

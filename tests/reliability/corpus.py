@@ -59,8 +59,7 @@ CASES: list[tuple] = [
      "Fel i försäljningen, fältet 'utmatningsdag': ett datum ÅÅÅÅ-MM-DD väntades, inte '2023-13-01'.",
      "month 13 (day and month swapped)"),
     ("c12-datetime.toml",
-     "Fel i försäljningen, fältet 'utmatningsdag': ett datum utan klockslag väntades, inte "
-     "datetime.datetime(2023, 1, 1, 10, 0).",
+     "Fel i försäljningen, fältet 'utmatningsdag': ett datum utan klockslag väntades, inte 2023-01-01 10:00.",
      "a TOML date-time where a date belongs"),
     ("c13-unknown-pantbrev.toml",
      "Fel i fordran A, fältet 'pantbrev': det finns ingen inskrivning med id 'P9'.",
@@ -132,9 +131,9 @@ CASES: list[tuple] = [
      "Fel i försäljningen, fältet 'utmatningsdag': dagen då räntan börjar löpa saknas (ange den, eller 'manader').",
      "no dates and no months: the tillägg cannot be computed"),
     ("c34-inskrivningar-not-list.toml",
-     "Fel i fältet 'inskrivningar': en lista med inskrivningar väntades, inte 'P1'.",
-     "a string where the list of registrations belongs",
-     "case_io iterates the string's characters (requests.md, bench → lead)"),
+     "Fel i fältet 'inskrivningar': en lista med inskrivningar väntades ([[inskrivningar]] i TOML, en lista i "
+     "JSON), inte 'P1'.",
+     "a string where the list of registrations belongs (case_io once iterated its characters)"),
 ]
 
 # ------------------------------------------------------------------------------------------- Excel functions
@@ -344,4 +343,16 @@ WORKBOOKS: list[tuple] = [
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
      "the name Sak deleted in Name Manager",
      {"recalc": "recalc writes #NAME? with status ok (requests.md, bench → recalc)"}),
+    ("invalid_utf8_formula", "skadad fil", "{path}: bladet Sakägarförteckning",
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (ParseError: not well-formed (invalid token): line 2, "
+     "column 6564).",
+     "a byte that is not UTF-8 inside a formula (found by test_fuzz)",
+     {"recalc": "UnicodeDecodeError escapes recalc_bytes → 'internt fel' (requests.md, bench → recalc)",
+      "berakna": "openpyxl's ParseError escapes template/reader.py (requests.md, bench → template)"}),
+    ("invalid_utf8_sheet", "skadad fil", "{path}: bladet Sakägarförteckning",
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (ParseError: not well-formed (invalid token): line 2, "
+     "column 6892).",
+     "a byte that is not UTF-8 inside a cached text value",
+     {"recalc": "UnicodeDecodeError escapes recalc_bytes → 'internt fel' (requests.md, bench → recalc)",
+      "berakna": "openpyxl's ParseError escapes template/reader.py (requests.md, bench → template)"}),
 ]
