@@ -41,7 +41,7 @@ DATE_KEYS = {"utmatningsdag", "konkursansokningsdag", "deponeringsdag", "fordeln
 
 def _check_keys(d: dict, allowed: set[str], where: str | None) -> None:
     if not isinstance(d, dict):
-        raise OgiltigtVarde(f"en tabell med nycklar väntades, inte {d!r}.", None, where)
+        raise OgiltigtVarde(f"en tabell med nycklar väntades, inte {_shown(d)}.", None, where)
     for key in d:
         if key not in allowed:
             near = difflib.get_close_matches(key, sorted(allowed), n=1)
@@ -49,11 +49,33 @@ def _check_keys(d: dict, allowed: set[str], where: str | None) -> None:
             raise OgiltigtVarde(f"okänd nyckel i ärendet{hint}.", key, where)
 
 
+def _list(data: dict[str, Any], key: str, what: str) -> list:
+    """The array of tables under ``key`` (``[[inskrivningar]]``); anything else is an error naming the key."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise OgiltigtVarde(f"en lista med {what} väntades ([[{key}]] i TOML, en lista i JSON), "
+                            f"inte {_shown(value)}.", key, None)
+    return value
+
+
+def _shown(value: Any) -> str:
+    """A value as a user would write it, not as Python's repr."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dict):
+        return "en tabell"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
 def _date(value: Any, field: str, where: str | None) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        raise OgiltigtDatum(f"ett datum utan klockslag väntades, inte {value!r}.", field, where)
+        raise OgiltigtDatum(f"ett datum utan klockslag väntades, inte {_shown(value)}.", field, where)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -61,7 +83,7 @@ def _date(value: Any, field: str, where: str | None) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise OgiltigtDatum(f"ett datum ÅÅÅÅ-MM-DD väntades, inte {value!r}.", field, where)
+    raise OgiltigtDatum(f"ett datum ÅÅÅÅ-MM-DD väntades, inte {_shown(value)}.", field, where)
 
 
 def _dag(value: Any, where: str) -> dt.date | int:
@@ -78,7 +100,7 @@ def _dag(value: Any, where: str) -> dt.date | int:
 def _bool(value: Any, field: str, where: str | None) -> bool:
     if isinstance(value, bool):
         return value
-    raise OgiltigtVarde(f"true eller false väntades, inte {value!r}.", field, where)
+    raise OgiltigtVarde(f"true eller false väntades, inte {_shown(value)}.", field, where)
 
 
 def _ids(value: Any, field: str, where: str) -> tuple[str, ...]:
@@ -87,7 +109,7 @@ def _ids(value: Any, field: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {value!r}.", field, where)
+        raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {_shown(value)}.", field, where)
     return tuple(value)
 
 
@@ -105,7 +127,7 @@ def arende_fran_dict(data: dict[str, Any]) -> Arende:
     forsaljning = Forsaljning(**kw)
 
     inskrivningar = []
-    for n, item in enumerate(data.get("inskrivningar", []) or [], start=1):
+    for n, item in enumerate(_list(data, "inskrivningar", "inskrivningar"), start=1):
         where = f"inskrivning nr {n}" + (f" ({item.get('id')})" if isinstance(item, dict) and item.get("id") else "")
         _check_keys(item, INSKRIVNING_KEYS, where)
         if "id" not in item:
@@ -116,7 +138,7 @@ def arende_fran_dict(data: dict[str, Any]) -> Arende:
             beskrivning=item.get("beskrivning", "")))
 
     fordringar = []
-    for n, item in enumerate(data.get("fordringar", []) or [], start=1):
+    for n, item in enumerate(_list(data, "fordringar", "fordringar"), start=1):
         where = f"fordran nr {n}" + (f" ({item.get('id')})" if isinstance(item, dict) and item.get("id") else "")
         _check_keys(item, FORDRAN_KEYS, where)
         if "id" not in item:
@@ -139,7 +161,7 @@ def arende_fran_dict(data: dict[str, Any]) -> Arende:
 def dubbelutrop_fran_dict(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     """The optional ``[[dubbelutrop]]`` entries: (right id, bid with förbehåll, bid without)."""
     out = []
-    for n, item in enumerate(data.get("dubbelutrop", []) or [], start=1):
+    for n, item in enumerate(_list(data, "dubbelutrop", "dubbelutrop"), start=1):
         where = f"dubbelutrop nr {n}"
         _check_keys(item, DUBBELUTROP_KEYS, where)
         for key in DUBBELUTROP_KEYS:

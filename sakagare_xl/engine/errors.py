@@ -13,6 +13,34 @@ Fel i fordran A, fältet 'kapital': beloppet får inte vara negativt (-100).
 
 from __future__ import annotations
 
+import datetime as _dt
+from decimal import Decimal
+
+
+def visa(value: object) -> str:
+    """A value as the user wrote it, for an error message; never Python's repr of a container.
+
+    >>> visa("tio"), visa(Decimal("-5")), visa(_dt.datetime(2023, 1, 1, 10, 0)), visa([1, 2]), visa(None)
+    ("'tio'", '-5', '2023-01-01 10:00', 'en lista med 2 värden', 'ett tomt värde')
+    """
+    if value is None:
+        return "ett tomt värde"
+    if isinstance(value, bool):
+        return "sant" if value else "falskt"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, dict):
+        return "en tabell"
+    if isinstance(value, (list, tuple)):
+        return f"en lista med {len(value)} värden"
+    return f"ett värde av typen {type(value).__name__}"
+
 
 class SakagareError(ValueError):
     """Base class of every error the engine (and the layers above it) raise.

@@ -15,7 +15,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .errors import OgiltigtBelopp, OgiltigtDatum, OgiltigtVarde
+from .errors import OgiltigtBelopp, OgiltigtDatum, OgiltigtVarde, visa
 
 #: The kinds of registration (``slag``). ``inteckning`` is a mortgage; the rest are rights.
 SLAG_INTECKNING = "inteckning"
@@ -48,7 +48,7 @@ def belopp(value: object, field_name: str, where: str | None = None, *, allow_no
             return None
         raise OgiltigtBelopp(field_name, value, where, reason="beloppet saknas")
     if isinstance(value, bool):
-        raise OgiltigtBelopp(field_name, value, where, reason=f"ett belopp i kronor väntades, inte {value!r}")
+        raise OgiltigtBelopp(field_name, value, where, reason=f"ett belopp i kronor väntades, inte {visa(value)}")
     try:
         if isinstance(value, Decimal):
             d = value
@@ -61,9 +61,9 @@ def belopp(value: object, field_name: str, where: str | None = None, *, allow_no
         else:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise OgiltigtBelopp(field_name, value, where, reason=f"ett belopp i kronor väntades, inte {value!r}") from None
+        raise OgiltigtBelopp(field_name, value, where, reason=f"ett belopp i kronor väntades, inte {visa(value)}") from None
     if not d.is_finite():
-        raise OgiltigtBelopp(field_name, value, where, reason=f"beloppet måste vara ett ändligt tal, inte {value!r}")
+        raise OgiltigtBelopp(field_name, value, where, reason=f"beloppet måste vara ett ändligt tal, inte {visa(value)}")
     if d < 0:
         raise OgiltigtBelopp(field_name, value, where)
     return d
@@ -76,7 +76,7 @@ def procent(value: object, field_name: str, where: str | None = None) -> Decimal
     Decimal('-0.5')
     """
     if isinstance(value, bool) or value is None:
-        raise OgiltigtVarde(f"en procentsats väntades, inte {value!r}.", field_name, where)
+        raise OgiltigtVarde(f"en procentsats väntades, inte {visa(value)}.", field_name, where)
     try:
         if isinstance(value, float):
             d = Decimal(repr(value))
@@ -85,9 +85,9 @@ def procent(value: object, field_name: str, where: str | None = None) -> Decimal
         else:
             d = Decimal(value)
     except (InvalidOperation, ValueError, TypeError):
-        raise OgiltigtVarde(f"en procentsats väntades, inte {value!r}.", field_name, where) from None
+        raise OgiltigtVarde(f"en procentsats väntades, inte {visa(value)}.", field_name, where) from None
     if not d.is_finite() or abs(d) > 100:
-        raise OgiltigtVarde(f"procentsatsen {value!r} är orimlig.", field_name, where)
+        raise OgiltigtVarde(f"procentsatsen {visa(value)} är orimlig.", field_name, where)
     return d
 
 
@@ -95,7 +95,7 @@ def _check_dag(value: object, field_name: str, where: str | None, *, allow_year:
     if value is None:
         return
     if isinstance(value, _dt.datetime) or not isinstance(value, (_dt.date, int)) or isinstance(value, bool):
-        raise OgiltigtDatum(f"ett datum (ÅÅÅÅ-MM-DD) väntades, inte {value!r}.", field_name, where)
+        raise OgiltigtDatum(f"ett datum (ÅÅÅÅ-MM-DD) väntades, inte {visa(value)}.", field_name, where)
     if isinstance(value, int):
         if not allow_year:
             raise OgiltigtDatum(f"ett fullständigt datum väntades, inte bara ett år ({value}).", field_name, where)
@@ -134,7 +134,7 @@ class Forsaljning:
         for name in ("fordelningsdag", "utmatningsdag", "konkursansokningsdag", "deponeringsdag", "sakagarforteckningsdag"):
             _check_dag(getattr(self, name), name, w)
         if self.tidsberakning not in TIDSBERAKNING:
-            raise OgiltigtVarde(f"'manader' eller 'dagar' väntades, inte {self.tidsberakning!r}.", "tidsberakning", w)
+            raise OgiltigtVarde(f"'manader' eller 'dagar' väntades, inte {visa(self.tidsberakning)}.", "tidsberakning", w)
         for name in ("forrattningskostnader", "ranta_kopeskilling"):
             object.__setattr__(self, name, belopp(getattr(self, name), name, w))
         for name in ("kopeskilling", "manader"):
@@ -143,7 +143,7 @@ class Forsaljning:
             object.__setattr__(self, "referensranta", procent(self.referensranta, "referensranta", w))
         for name in ("konkurs", "rattighet_bryter_block"):
             if not isinstance(getattr(self, name), bool):
-                raise OgiltigtVarde(f"sant eller falskt väntades, inte {getattr(self, name)!r}.", name, w)
+                raise OgiltigtVarde(f"sant eller falskt väntades, inte {visa(getattr(self, name))}.", name, w)
 
     @property
     def startdag(self) -> _dt.date | None:
@@ -195,7 +195,7 @@ class Inskrivning:
             raise OgiltigtDatum("inskrivningsdagen saknas.", "dag", w)
         _check_dag(self.dag, "dag", w, allow_year=True)
         if self.slag not in SLAG:
-            raise OgiltigtVarde(f"ett av {', '.join(SLAG)} väntades, inte {self.slag!r}.", "slag", w)
+            raise OgiltigtVarde(f"ett av {', '.join(SLAG)} väntades, inte {visa(self.slag)}.", "slag", w)
         if self.slag == SLAG_INTECKNING:
             object.__setattr__(self, "belopp", belopp(self.belopp, "belopp", w))
             if self.belopp == 0:
@@ -203,7 +203,7 @@ class Inskrivning:
         elif self.belopp not in (None, 0, Decimal(0)):
             raise OgiltigtVarde("en rättighet har inget belopp; lämna fältet tomt.", "belopp", w)
         if self.ordning is not None and (isinstance(self.ordning, bool) or not isinstance(self.ordning, int)):
-            raise OgiltigtVarde(f"ett heltal väntades, inte {self.ordning!r}.", "ordning", w)
+            raise OgiltigtVarde(f"ett heltal väntades, inte {visa(self.ordning)}.", "ordning", w)
 
     @property
     def ar_inteckning(self) -> bool:
@@ -256,13 +256,13 @@ class Fordran:
             try:
                 v = tuple(v)
             except TypeError:
-                raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {v!r}.", name, w) from None
+                raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {visa(v)}.", name, w) from None
             if not all(isinstance(x, str) and x.strip() for x in v):
-                raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {v!r}.", name, w)
+                raise OgiltigtVarde(f"en lista med pantbrevs-id väntades, inte {visa(v)}.", name, w)
             object.__setattr__(self, name, v)
         for name in ("exekutionsfordran", "frl6_1", "personligt_ansvar"):
             if not isinstance(getattr(self, name), bool):
-                raise OgiltigtVarde(f"sant eller falskt väntades, inte {getattr(self, name)!r}.", name, w)
+                raise OgiltigtVarde(f"sant eller falskt väntades, inte {visa(getattr(self, name))}.", name, w)
         _check_dag(self.rangdag, "rangdag", w)
 
     @property

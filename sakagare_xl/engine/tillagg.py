@@ -24,6 +24,7 @@ Decimal('0')
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -53,6 +54,7 @@ class Period:
     tid: Tid
 
 
+@functools.lru_cache(maxsize=256)
 def rantefaktor(perioder: tuple[Period, ...]) -> Decimal:
     """Σ (referensränta + 4) % × time in years over the stretches: the interest part per krona of the pantbrev."""
     total = Fraction(0)

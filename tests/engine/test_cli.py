@@ -56,3 +56,17 @@ def test_errors_are_swedish_and_have_no_traceback(tmp_path, capsys, content, suf
 def test_missing_file(capsys):
     assert main(["berakna", "finns-inte.toml"]) == 2
     assert "finns inte" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content, words", [
+    ('inskrivningar = "P1"\n', "Fel i fältet 'inskrivningar': en lista med inskrivningar väntades"),
+    ('[inskrivningar]\nid = "P1"\n', "inte en tabell"),
+    ('fordringar = 5\n', "Fel i fältet 'fordringar'"),
+    ('utmatningsdag = 2023-01-01T10:00:00\n', "inte 2023-01-01 10:00"),
+])
+def test_case_structure_errors_show_user_values(tmp_path, capsys, content, words):
+    p = tmp_path / "case.toml"
+    p.write_text(content, encoding="utf-8")
+    assert main(["berakna", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "datetime.datetime" not in err
