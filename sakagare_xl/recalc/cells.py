@@ -252,9 +252,27 @@ def _decode(t, raw, shared, sheet, row, col):
         return decode_value(t, raw, shared, f"{sheet.name}!{a1(row, col)}")
 
 
+def check_utf8(xml: bytes, what: str) -> None:
+    """Refuse a part that is not UTF-8 (a disk or transfer error), naming the first bad byte's line and column.
+
+    Checked once for the whole part, so every later ``decode("utf-8")`` of a slice of it (formulas, text
+    values) is safe.
+    """
+    try:
+        xml.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        pos = exc.start
+        line = xml.count(b"\n", 0, pos) + 1
+        col = pos - (xml.rfind(b"\n", 0, pos) + 1) + 1
+        raise PackageError(
+            f"{what} är inte giltig UTF-8 (byte 0x{xml[pos]:02X} på rad {line}, kolumn {col})", "skadad fil"
+        ) from None
+
+
 def read_sheet(sheet: Sheet, shared: list[str]) -> None:
     xml = sheet.xml
     check_xml(xml, sheet.part)
+    check_utf8(xml, f"bladet {sheet.name}")
     m = _SHEETDATA.search(xml)
     if not m:
         raise PackageError(f"bladet {sheet.name} saknar sheetData", "skadad fil")

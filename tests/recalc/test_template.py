@@ -94,3 +94,37 @@ def test_report_summary_equals_engine(path):
     assert Decimal(repr(out.skyddsbelopp)) == res.skyddsbelopp
     if res.overskott is not None and out.overskott is not None:
         assert Decimal(repr(out.overskott)) == res.overskott
+
+
+def _edit_sheet(data: bytes, edit) -> bytes:
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = edit(body)
+            zout.writestr(info, body)
+    return buf.getvalue()
+
+
+# A byte that is not UTF-8 (a disk or transfer error) in the main sheet of exempel-e2.xlsx: inside a formula
+# and inside a cached text value. Found by tests/reliability/test_fuzz.py (UnicodeDecodeError escaped).
+_NOT_UTF8 = [
+    ("formula", b'SAK_RAD(Sak,1,"tillagg")', b'SAK_RAD(Sak,1,"till\x89gg")'),
+    ("text value", b"<v>Ja</v>", b"<v>J\x89</v>"),
+]
+
+
+@pytest.mark.parametrize("old,new", [c[1:] for c in _NOT_UTF8], ids=[c[0] for c in _NOT_UTF8])
+def test_sheet_that_is_not_utf8_is_a_damaged_file(old, new):
+    path = Path(__file__).resolve().parents[2] / "workbook" / "exempel-e2.xlsx"
+    original = path.read_bytes()
+    data = _edit_sheet(original, lambda xml: xml.replace(old, new, 1))
+    assert data != original
+    out = recalc_bytes(data)
+    assert out.status == "skadad fil"
+    assert out.data is None
+    assert len(out.errors) == 1
+    assert re.fullmatch(r"bladet Sakägarförteckning är inte giltig UTF-8 \(byte 0x89 på rad \d+, kolumn \d+\)",
+                        out.errors[0]), out.errors
