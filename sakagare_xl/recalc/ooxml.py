@@ -108,6 +108,8 @@ class Package:
                 out = fh.read(MAX_MEMBER_SIZE + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
             raise PackageError(f"delen {name} går inte att packa upp ({exc}); filen är skadad") from None
+        except ValueError:  # a local header offset that points before the start of the file
+            raise PackageError(f"delen {name} går inte att packa upp (fel position i zip-filen); filen är skadad") from None
         if len(out) > MAX_MEMBER_SIZE:
             raise PackageError(f"delen {name} är större än {MAX_MEMBER_SIZE} byte; möjlig zip-bomb", "osäker fil")
         self.total_read += len(out)

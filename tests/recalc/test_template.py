@@ -128,3 +128,16 @@ def test_sheet_that_is_not_utf8_is_a_damaged_file(old, new):
     assert len(out.errors) == 1
     assert re.fullmatch(r"bladet Sakägarförteckning är inte giltig UTF-8 \(byte 0x89 på rad \d+, kolumn \d+\)",
                         out.errors[0]), out.errors
+
+
+def test_member_whose_offset_points_before_the_file_is_a_damaged_zip():
+    """Five bytes deleted inside the first member: zipfile seeks to a negative offset (ValueError, found by
+    tests/reliability/test_fuzz.py through the template reader, which reads every XML part)."""
+    from sakagare_xl.recalc.ooxml import PackageError, open_package
+
+    data = (Path(__file__).resolve().parents[2] / "workbook" / "exempel-e2.xlsx").read_bytes()
+    pkg = open_package(data[:40] + data[45:])
+    first = pkg.zf.infolist()[0].filename
+    with pytest.raises(PackageError, match=rf"^delen {re.escape(first)} går inte att packa upp \(fel position i "
+                                           r"zip-filen\); filen är skadad$"):
+        pkg.read(first)
