@@ -18,6 +18,7 @@ The seed example (JB 6 kap. 3 §: 700 000 × (15 % + 6 % × 6/12)):
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine.errors import OgiltigtDatum, OgiltigtVarde, SakagareError, SaknatVarde
-from .omrade import Omrade, Tabellrad, las_omrade
+from .omrade import DISPLAY, HEADER_LABELS, Omrade, Tabellrad, las_omrade
 from .values import (
     as_2d,
     is_blank,
@@ -33,6 +34,7 @@ from .values import (
     normalise,
     ore,
     scalar,
+    single,
     to_date,
     to_decimal,
     to_int,
@@ -82,7 +84,7 @@ def _radnr(value: Any, omrade: Omrade) -> Tabellrad:
 
 
 def _kolumn(value: Any, choices: tuple[str, ...]) -> str:
-    key = normalise(scalar(value))
+    key = normalise(single(value, "argumentet kolumn"))
     for c in choices:
         if normalise(c) == key:
             return c
@@ -126,8 +128,22 @@ def _tabell():
     return las_tabell()
 
 
-def _relocate_engine_error(exc: SakagareError, omrade: Omrade) -> SakagareError:
-    """Name the table row for an engine error about ``fordran X`` / ``inskrivning X``."""
+def _relocated(exc: SakagareError, detail: str, plats: str) -> SakagareError:
+    new = type(exc).__new__(type(exc))
+    SakagareError.__init__(new, detail, None, plats)
+    return new
+
+
+#: the sale's engine field names (ASCII) as the range's header labels say them, for messages
+_HUVUDORD = {key: DISPLAY[key].lower() for key in HEADER_LABELS.values() if DISPLAY[key].lower() != key}
+_HUVUDORD_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _HUVUDORD), key=len, reverse=True)) + r")\b")
+
+
+def _relocate_engine_error(exc: SakagareError, omrade: Omrade, pris: Decimal | None = None) -> SakagareError:
+    """Name the cell for an engine error: the table row for ``fordran X`` / ``inskrivning X``, the header
+    label and cell (``Fördelningsdag (B11)``) for a field of ``försäljningen``, ``argumentet pris`` for the
+    köpeskilling when the price came as an argument. Engine field names in the text of a sale error become
+    the header's words (``utmatningsdag`` → ``utmätningsdag``)."""
     where = exc.where or ""
     for prefix in ("fordran ", "inskrivning "):
         if where.startswith(prefix):
@@ -136,9 +152,17 @@ def _relocate_engine_error(exc: SakagareError, omrade: Omrade) -> SakagareError:
                 plats = f"rad {rad.nr} i tabellen (id {rad.id})"
                 if exc.field:
                     plats += f", fältet '{exc.field}'"
-                new = type(exc).__new__(type(exc))
-                SakagareError.__init__(new, exc.detail, None, plats)
-                return new
+                return _relocated(exc, exc.detail, plats)
+    if where == "försäljningen" and exc.field:
+        if exc.field == "kopeskilling" and pris is not None:
+            plats = "argumentet pris"
+        elif exc.field in DISPLAY:
+            plats = omrade.plats_i_huvudet(exc.field) or f"huvudet (ingen rad {DISPLAY[exc.field]})"
+        else:
+            plats = None
+        if plats is not None:
+            detail = _HUVUDORD_RE.sub(lambda m: _HUVUDORD[m.group(1)], exc.detail)
+            return _relocated(exc, detail, plats)
     return exc
 
 
@@ -149,7 +173,7 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
     try:
         res = berakna(arende, _tabell())
     except SakagareError as exc:
-        raise _relocate_engine_error(exc, omrade) from None
+        raise _relocate_engine_error(exc, omrade, pris) from None
     prissatt = res.medel is not None
     index = {r.inskrivning: k for k, r in enumerate(omrade.rader) if r.inskrivning}
     claim_row = {r.fordran: k for k, r in enumerate(omrade.rader) if r.fordran}
@@ -437,7 +461,7 @@ def TILLAGG_DATUM(
         )
     sfd = to_date(scalar(sakagarforteckningsdag), "argumentet sakagarforteckningsdag")
     metod = "manader"
-    if not is_blank(scalar(tidsberakning)):
+    if not is_blank(single(tidsberakning, "argumentet tidsberakning")):
         metod = {"manader": "manader", "dagar": "dagar"}.get(normalise(scalar(tidsberakning)), "")
         if not metod:
             raise OgiltigtVarde(

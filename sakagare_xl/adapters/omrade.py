@@ -178,6 +178,7 @@ class Omrade:
     sokande: str = ""
     topleft: tuple[int, int] | None = None
     _platser: dict[str, int] = field(default_factory=dict, repr=False)
+    _huvud: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def kopeskilling(self) -> Decimal | None:
@@ -187,6 +188,11 @@ class Omrade:
         """The table row an inskrivning or fordran id came from."""
         i = self._platser.get(id_)
         return None if i is None else self.rader[i]
+
+    def plats_i_huvudet(self, key: str) -> str | None:
+        """Where a header field (an engine field of the sale, e.g. ``fordelningsdag``) is:
+        its label and cell, ``'Fördelningsdag (B11)'``; ``None`` if the range has no such row."""
+        return self._huvud.get(key)
 
     def med_pris(self, pris: Decimal | None) -> Arende:
         """The case with ``pris`` as köpeskilling (``None`` keeps the header's)."""
@@ -309,7 +315,7 @@ def _header(rows: list[list[Any]], header_rows: list[int], plats: _Plats) -> tup
         label = row[0]
         if is_blank(label):
             raise SaknatVarde(
-                f"etiketten saknas framför värdet {to_text(row[1]) if len(row) > 1 else ''!r}.",
+                f"etiketten saknas framför värdet '{to_text(row[1]) if len(row) > 1 else ''}'.",
                 None,
                 plats.cell(r, 0),
             )
@@ -508,6 +514,7 @@ def _las_arende(
         sokande=sokande,
         topleft=tl,
         _platser=platser,
+        _huvud={key: plats.header(r, DISPLAY[key]) for key, r in where.items()},
     )
 
 

@@ -68,14 +68,48 @@ def _plain(value: Any) -> Any:
 
 
 def _show(value: Any) -> str:
-    """How a bad value is quoted in a message: texts in quotes, numbers as typed."""
+    """How a bad value is quoted in a message: texts in quotes, numbers as typed, dates as ÅÅÅÅ-MM-DD,
+    a range by its size; never Python's repr of a list or a datetime.
+
+    >>> _show("tio"), _show(2.0), _show(_dt.datetime(2023, 1, 1, 10, 0)), _show([[1, 2], [3, 4]])
+    ("texten 'tio'", '2', 'datumet 2023-01-01 10:00', 'ett område (2×2 celler)')
+    """
     if isinstance(value, str):
         return f"texten '{value.strip()}'"
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0):
+            return f"datumet {value.date().isoformat()}"
+        return f"datumet {value.isoformat(sep=' ', timespec='minutes')}"
+    if isinstance(value, _dt.date):
+        return f"datumet {value.isoformat()}"
+    if isinstance(value, _dt.time):
+        return f"klockslaget {value.isoformat(timespec='minutes')}"
+    if _is_range(value):
+        rows = as_2d(value)
+        return f"ett område ({len(rows)}×{len(rows[0])} celler)"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    return f"ett värde av typen {type(value).__name__}"
+
+
+def _is_range(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) or _looks_like_dataframe(value) or (
+        hasattr(value, "tolist") and hasattr(value, "shape") and getattr(value, "shape", ()) != ()
+    )
+
+
+def _one_value(value: Any, plats: str, error: type = OgiltigtVarde) -> None:
+    """Refuse a range where one cell belongs (``TILLAGG(A1:B2; …)``): the Excel functions pass ranges on
+    unchanged unless they are a single cell (:func:`scalar`)."""
+    if _is_range(value):
+        message = f"ett enda värde väntades, inte {_show(value)}"
+        if error is OgiltigtBelopp:
+            raise OgiltigtBelopp(None, value, plats, reason=message)
+        raise error(message + ".", None, plats)
 
 
 def to_text(value: Any) -> str:
@@ -155,6 +189,7 @@ def to_decimal(
     ...
     sakagare_xl.engine.errors.OgiltigtBelopp: Fel i rad 2 i tabellen, kolumn Kapital: ett tal väntades, inte texten 'tio'.
     """
+    _one_value(value, plats, OgiltigtBelopp)
     if is_blank(value):
         if allow_blank:
             return None
@@ -165,8 +200,24 @@ def to_decimal(
     if not d.is_finite():
         raise OgiltigtBelopp(None, value, plats, reason=f"ett ändligt tal väntades, inte {_show(value)}")
     if d < 0 and not allow_negative:
-        raise OgiltigtBelopp(None, value, plats, reason=f"{what} är negativt ({_show(value)})")
+        raise OgiltigtBelopp(None, value, plats, reason=f"{what} är {negativ(what)} ({_show(value)})")
     return d
+
+
+def negativ(what: str) -> str:
+    """"negativ" agreeing with ``what``, a noun phrase in definite form whose first word is the head noun:
+    plural in -na → *negativa* (kostnaderna), common gender in -n → *negativ* (köpeskillingen, räntan,
+    fordran), neuter in -t → *negativt* (beloppet, priset, antalet månader).
+
+    >>> [negativ(w) for w in ("köpeskillingen", "fordran", "kostnaderna", "beloppet", "antalet månader")]
+    ['negativ', 'negativ', 'negativa', 'negativt', 'negativt']
+    """
+    head = what.split()[0].lower() if what.strip() else ""
+    if head.endswith("na"):
+        return "negativa"
+    if head.endswith("n"):
+        return "negativ"
+    return "negativt"
 
 
 def to_percent(value: Any, plats: str, *, allow_blank: bool = False) -> Decimal | None:
@@ -182,6 +233,7 @@ def to_percent(value: Any, plats: str, *, allow_blank: bool = False) -> Decimal 
     ...
     sakagare_xl.engine.errors.OgiltigtVarde: Fel i argumentet ref_rate: räntan 2 betyder 200 %; skriv 2 % (eller 0,02).
     """
+    _one_value(value, plats)
     if is_blank(value):
         if allow_blank:
             return None
@@ -210,6 +262,7 @@ def to_percent(value: Any, plats: str, *, allow_blank: bool = False) -> Decimal 
 
 def to_int(value: Any, plats: str, *, allow_blank: bool = True, minimum: int | None = None) -> int | None:
     """A whole number (an Ordning, a row number). ``3.0`` is 3; ``2.5`` is an error."""
+    _one_value(value, plats)
     if is_blank(value):
         if allow_blank:
             return None
@@ -234,6 +287,7 @@ def to_bool(value: Any, plats: str, *, default: bool) -> bool:
     (True, True, False)
     """
     value = _plain(value)
+    _one_value(value, plats)
     if is_blank(value):
         return default
     if isinstance(value, bool):
@@ -260,6 +314,7 @@ def serial_to_date(serial: Any, plats: str) -> _dt.date:
     >>> serial_to_date(1, "x"), serial_to_date(59, "x"), serial_to_date(61, "x")
     (datetime.date(1900, 1, 1), datetime.date(1900, 2, 28), datetime.date(1900, 3, 1))
     """
+    _one_value(serial, plats, OgiltigtDatum)
     d = _decimal_or_none(serial)
     if d is None or not d.is_finite():
         raise OgiltigtDatum(f"ett datum väntades, inte {_show(serial)}.", None, plats)
@@ -304,6 +359,7 @@ def to_date(value: Any, plats: str, *, allow_blank: bool = True, allow_year: boo
     sakagare_xl.engine.errors.OgiltigtDatum: Fel i argumentet fran: 2018-13-01 är inget giltigt datum (ÅÅÅÅ-MM-DD).
     """
     value = _plain(value)
+    _one_value(value, plats, OgiltigtDatum)
     if is_blank(value):
         if allow_blank:
             return None
@@ -331,7 +387,7 @@ def to_date(value: Any, plats: str, *, allow_blank: bool = True, allow_year: boo
             except ValueError:
                 raise OgiltigtDatum(f"{s} är inget giltigt datum (ÅÅÅÅ-MM-DD).", None, plats) from None
         raise OgiltigtDatum(f"ett datum (ÅÅÅÅ-MM-DD) väntades, inte {_show(value)}.", None, plats)
-    raise OgiltigtDatum(f"ett datum väntades, inte {value!r}.", None, plats)
+    raise OgiltigtDatum(f"ett datum väntades, inte {_show(value)}.", None, plats)
 
 
 # --------------------------------------------------------------------------- ranges
@@ -411,6 +467,21 @@ def scalar(value: Any) -> Any:
     return _plain(value)
 
 
+def single(value: Any, plats: str) -> Any:
+    """:func:`scalar`, and a larger range is an error naming ``plats``.
+
+    >>> single([["manader"]], "argumentet tidsberakning")
+    'manader'
+    >>> single([[1, 2], [3, 4]], "argumentet kolumn")
+    Traceback (most recent call last):
+    ...
+    sakagare_xl.engine.errors.OgiltigtVarde: Fel i argumentet kolumn: ett enda värde väntades, inte ett område (2×2 celler).
+    """
+    value = scalar(value)
+    _one_value(value, plats)
+    return value
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -450,7 +521,7 @@ def parse_address(address: str | None) -> tuple[int, int] | None:
         return None
     m = re.search(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::[^!]*)?$", str(address).strip())
     if not m:
-        raise OgiltigtVarde(f"en celladress som B3 väntades, inte {address!r}.", None, "adressen")
+        raise OgiltigtVarde(f"en celladress som B3 väntades, inte {_show(address)}.", None, "adressen")
     col = 0
     for ch in m[1].upper():
         col = col * 26 + (ord(ch) - 64)
