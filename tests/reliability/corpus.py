@@ -253,106 +253,115 @@ FUNCTIONS: list[tuple] = [
     ("BRIST", (SAK,), _PRIS, "BRIST without a price"),
     ("OVERSKOTT", (SAK,), _PRIS, "OVERSKOTT without a price"),
     ("FORDELNING", (sak(1, 1, "2017-01-01"), 100),
-     "Fel i försäljningen, fältet 'fordelningsdag': fördelningsdagen (2017-01-01) ligger före utmatningsdag "
+     "Fel i Fördelningsdag (rad 2, kolumn 2 i området): fördelningsdagen (2017-01-01) ligger före utmätningsdag "
      "(2018-01-01).",
-     "the fördelningsdag before the utmätningsdag"),
+     "the fördelningsdag before the utmätningsdag, named by its header cell"),
 ]
 
 # ------------------------------------------------------------------------------------------------- workbooks
 # (builder, recalc status, recalc fragment, berakna exact line or None, why[, xfail: {"recalc"|"berakna": reason}])
 WORKBOOKS: list[tuple] = [
-    ("empty", "inte en arbetsbok", "{path}: filen är tom",
+    ('empty', 'inte en arbetsbok',
+     '{path}: filen är tom',
      "Fel i fältet 'fil': {path} är ingen Excel-arbetsbok (.xlsx/.xlsm).",
-     "a 0-byte file (an interrupted copy)"),
-    ("text_file", "inte en arbetsbok", "{path}: filen är ingen Excel-arbetsbok (.xlsx/.xlsm är zip-filer)",
+     'a 0-byte file (an interrupted copy)'),
+    ('text_file', 'inte en arbetsbok',
+     '{path}: filen är ingen Excel-arbetsbok (.xlsx/.xlsm är zip-filer)',
      "Fel i fältet 'fil': {path} är ingen Excel-arbetsbok (.xlsx/.xlsm).",
-     "a CSV renamed to .xlsx"),
-    ("truncated", "felaktig fil", "{path}: zip-filen är skadad (File is not a zip file)",
+     'a CSV renamed to .xlsx'),
+    ('truncated', 'felaktig fil',
+     '{path}: zip-filen är skadad (File is not a zip file)',
      "Fel i fältet 'fil': {path} är ingen Excel-arbetsbok (.xlsx/.xlsm).",
-     "half a download"),
-    ("ole_encrypted", "krypterad",
-     "{path}: filen är krypterad/lösenordsskyddad eller en gammal .xls (OLE-format); spara den utan lösenord som "
-     ".xlsx eller .xlsm",
-     "Fel i fältet 'fil': {path} är ingen Excel-arbetsbok (.xlsx/.xlsm).",
-     "a password-protected workbook (an OLE compound file, MS-OFFCRYPTO)"),
-    ("docx_zip", "inte en arbetsbok", "{path}: zip-filen är ingen Excel-arbetsbok (workbook.xml saknas)",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (OSError: File contains no valid workbook part).",
-     "a Word document renamed to .xlsx"),
-    ("zip_bomb", "osäker fil",
-     "{path}: delen xl/worksheets/sheet1.xml packas upp 1028 gånger (gräns 200); möjlig zip-bomb",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (ParseError: no element found: line 1, column "
-     "20971520).",
-     "a member that inflates ~1000×"),
-    ("xml_bomb", "osäker fil",
-     "{path}: delen xl/workbook.xml innehåller en DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses inte",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (XMLSyntaxError: Maximum entity amplification "
-     "factor exceeded, see xmlCtxtSetMaxAmplification., line 1, column 7 (<string>, line 1)).",
-     "billion laughs in workbook.xml"),
-    ("xxe", "osäker fil",
-     "{path}: delen xl/sharedStrings.xml innehåller en DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses "
-     "inte",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (ValueError: Unable to read workbook: could not read "
-     "strings from {path}.\nThis is most probably because the workbook source files contain some invalid XML.\n"
-     "Please see the exception for more details.).",
-     "an external entity reading /etc/passwd into a shared string"),
-    ("encrypted_member", "krypterad", "{path}: filen är krypterad (lösenordsskyddad zip)",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (RuntimeError: File 'xl/workbook.xml' is "
-     "encrypted, password required for extraction).",
-     "a zip member with the ZipCrypto flag"),
-    ("no_functions", "inga sakägarfunktioner",
-     "{path}: arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd",
+     'half a download'),
+    ('ole_encrypted', 'krypterad',
+     '{path}: filen är krypterad/lösenordsskyddad eller en gammal .xls (OLE-format); spara den utan lösenord '
+     'som .xlsx eller .xlsm',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (filen är krypterad/lösenordsskyddad eller en "
+     'gammal .xls (OLE-format); spara den utan lösenord som .xlsx eller .xlsm).',
+     'a password-protected workbook (an OLE compound file, MS-OFFCRYPTO)'),
+    ('docx_zip', 'inte en arbetsbok',
+     '{path}: zip-filen är ingen Excel-arbetsbok (workbook.xml saknas)',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (zip-filen är ingen Excel-arbetsbok "
+     '(workbook.xml saknas)).',
+     'a Word document renamed to .xlsx'),
+    ('zip_bomb', 'osäker fil',
+     '{path}: delen xl/worksheets/sheet1.xml packas upp 1028 gånger (gräns 200); möjlig zip-bomb',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (delen xl/worksheets/sheet1.xml packas upp 1028 "
+     'gånger (gräns 200); möjlig zip-bomb).',
+     'a member that inflates ~1000×'),
+    ('xml_bomb', 'osäker fil',
+     '{path}: delen xl/workbook.xml innehåller en DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses '
+     'inte',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (delen xl/workbook.xml innehåller en "
+     'DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses inte).',
+     'billion laughs in workbook.xml'),
+    ('xxe', 'osäker fil',
+     '{path}: delen xl/sharedStrings.xml innehåller en DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen '
+     'läses inte',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (delen xl/sharedStrings.xml innehåller en "
+     'DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses inte).',
+     'an external entity reading /etc/passwd into a shared string'),
+    ('encrypted_member', 'krypterad',
+     '{path}: filen är krypterad (lösenordsskyddad zip)',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (filen är krypterad (lösenordsskyddad zip)).",
+     'a zip member with the ZipCrypto flag'),
+    ('no_functions', 'inga sakägarfunktioner',
+     '{path}: arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd',
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
-     "some other workbook in the same folder"),
-    ("negative_kapital", "fel i formel",
-     "{path}: cell Sakägarförteckning!U6: Fel i rad 1 i tabellen, kolumn Kapital (rad 18, kolumn 7 i området): "
-     "kapitalet är negativt (-85000).",
-     "Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000).",
+     'some other workbook in the same folder'),
+    ('negative_kapital', 'fel i formel',
+     '{path}: cell Sakägarförteckning!U6: Fel i rad 1 i tabellen, kolumn Kapital (rad 18, kolumn 7 i området): '
+     'kapitalet är negativt (-85000).',
+     'Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000).',
      "a sign typo in the template's table"),
-    ("text_kapital", "fel i formel",
-     "{path}: cell Sakägarförteckning!U6: Fel i rad 1 i tabellen, kolumn Kapital (rad 18, kolumn 7 i området): "
+    ('text_kapital', 'fel i formel',
+     '{path}: cell Sakägarförteckning!U6: Fel i rad 1 i tabellen, kolumn Kapital (rad 18, kolumn 7 i området): '
      "ett tal väntades, inte texten 'mycket'.",
      "Fel i rad 1 i tabellen, kolumn Kapital (G22): ett tal väntades, inte texten 'mycket'.",
-     "text in an amount cell of the template"),
-    ("unknown_label", "fel i formel",
-     "{path}: cell Sakägarförteckning!U6: Fel i cellen rad 2, kolumn 1 i området: okänd etikett 'Utmätningsdagen'.",
+     'text in an amount cell of the template'),
+    ('unknown_label', 'fel i formel',
+     '{path}: cell Sakägarförteckning!U6: Fel i cellen rad 2, kolumn 1 i området: okänd etikett '
+     "'Utmätningsdagen'.",
      "Fel i cellen A6: okänd etikett 'Utmätningsdagen'. Kända etiketter: Fastighet, Utmätningsdag, Konkurs, "
-     "Konkursansökningsdag, Deponeringsdag, Sakägarförteckningsdag, Fördelningsdag, Månader, Tidsberäkning, "
-     "Referensränta, Förrättningskostnader, Köpeskilling, Ränta på köpeskillingen, Sökande, Rättighet bryter block.",
-     "a header label edited by hand"),
-    ("negative_price", "fel i formel",
-     "{path}: cell Sakägarförteckning!U8: Fel i argumentet pris: priset är negativt (-220000).",
-     "Fel i Köpeskilling (B16): köpeskillingen är negativt (-220000).",
-     "a negative köpeskilling"),
-    ("unknown_function", "okänd funktion", "{path}: cell Sakägarförteckning!P22: okänd funktion FOOBAR; filen lämnas orörd",
+     'Konkursansökningsdag, Deponeringsdag, Sakägarförteckningsdag, Fördelningsdag, Månader, Tidsberäkning, '
+     'Referensränta, Förrättningskostnader, Köpeskilling, Ränta på köpeskillingen, Sökande, Rättighet bryter '
+     'block.',
+     'a header label edited by hand'),
+    ('negative_price', 'fel i formel',
+     '{path}: cell Sakägarförteckning!U8: Fel i argumentet pris: priset är negativt (-220000).',
+     'Fel i Köpeskilling (B16): köpeskillingen är negativ (-220000).',
+     'a negative köpeskilling'),
+    ('unknown_function', 'okänd funktion',
+     '{path}: cell Sakägarförteckning!P22: okänd funktion FOOBAR; filen lämnas orörd',
      None,
-     "an unknown function around one of ours (berakna reads only the input range, which is fine)"),
-    ("circular", "cirkelreferens",
-     "{path}: cell Sakägarförteckning!E22: formeln ingår i en cirkelreferens; filen lämnas orörd",
+     'an unknown function around one of ours (berakna reads only the input range, which is fine)'),
+    ('circular', 'cirkelreferens',
+     '{path}: cell Sakägarförteckning!E22: formeln ingår i en cirkelreferens; filen lämnas orörd',
      None,
-     "an input cell computed from a result: never iterated (berakna reads the cached input, which is fine)"),
-    ("malformed_sheet", "skadad fil", "{path}: bladet Sakägarförteckning är avkortat (</sheetData> saknas)",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (ParseError: no element found: line 2, column 19125).",
-     "the sheet XML cut in half",
-     {"berakna": "template/reader.py lets openpyxl's ParseError escape from iter_rows (requests.md, bench → "
-                 "template)"}),
-    ("missing_sheet", "skadad fil", "{path}: delen xl/worksheets/sheet1.xml saknas",
+     'an input cell computed from a result: never iterated (berakna reads the cached input, which is fine)'),
+    ('malformed_sheet', 'skadad fil',
+     '{path}: bladet Sakägarförteckning är avkortat (</sheetData> saknas)',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (bladet Sakägarförteckning är avkortat "
+     '(</sheetData> saknas)).',
+     'the sheet XML cut in half'),
+    ('missing_sheet', 'skadad fil',
+     '{path}: delen xl/worksheets/sheet1.xml saknas',
      "Fel i namnet Sak: bladet 'Sakägarförteckning' som namnet 'Sak' pekar på finns inte.",
      "the main sheet's part missing from the zip",
-     {"recalc": "recalc treats the missing part as an empty sheet and writes #REF! (requests.md, bench → recalc)"}),
-    ("no_sak_name", "fel i formel", "{path}: cell Sakägarförteckning!U6:",
+     {'recalc': 'recalc treats the missing part as an empty sheet and writes #REF! (requests.md, bench → recalc)'}),
+    ('no_sak_name', 'fel i formel',
+     '{path}: cell Sakägarförteckning!U6:',
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
-     "the name Sak deleted in Name Manager",
-     {"recalc": "recalc writes #NAME? with status ok (requests.md, bench → recalc)"}),
-    ("invalid_utf8_formula", "skadad fil", "{path}: bladet Sakägarförteckning",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (ParseError: not well-formed (invalid token): line 2, "
-     "column 6564).",
-     "a byte that is not UTF-8 inside a formula (found by test_fuzz)",
-     {"recalc": "UnicodeDecodeError escapes recalc_bytes → 'internt fel' (requests.md, bench → recalc)",
-      "berakna": "openpyxl's ParseError escapes template/reader.py (requests.md, bench → template)"}),
-    ("invalid_utf8_sheet", "skadad fil", "{path}: bladet Sakägarförteckning",
-     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (ParseError: not well-formed (invalid token): line 2, "
-     "column 6892).",
-     "a byte that is not UTF-8 inside a cached text value",
-     {"recalc": "UnicodeDecodeError escapes recalc_bytes → 'internt fel' (requests.md, bench → recalc)",
-      "berakna": "openpyxl's ParseError escapes template/reader.py (requests.md, bench → template)"}),
+     'the name Sak deleted in Name Manager',
+     {'recalc': 'recalc writes #NAME? with status ok (requests.md, bench → recalc)'}),
+    ('invalid_utf8_formula', 'skadad fil',
+     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 6568)',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (bladet Sakägarförteckning är inte giltig UTF-8 "
+     '(byte 0x89 på rad 2, kolumn 6568)).',
+     'a byte that is not UTF-8 inside a formula (found by test_fuzz)'),
+    ('invalid_utf8_sheet', 'skadad fil',
+     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 6896)',
+     "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (bladet Sakägarförteckning är inte giltig UTF-8 "
+     '(byte 0x89 på rad 2, kolumn 6896)).',
+     'a byte that is not UTF-8 inside a cached text value'),
 ]

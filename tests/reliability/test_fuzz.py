@@ -16,9 +16,7 @@ import io
 import os
 import tempfile
 import zipfile
-import zlib
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -160,9 +158,6 @@ def test_recalc_file_never_written_on_failure(data):
     check_file(data)
 
 
-@pytest.mark.xfail(raises=(ParseError, ValueError, zlib.error), strict=False,
-                   reason="template/reader.py lets openpyxl's ParseError, ValueError and zlib.error escape "
-                          "(requests.md, bench → template)")
 @settings(FAST, max_examples=60)
 @given(st.one_of(zip_mutation(), xml_mutation()))
 def test_reader_raises_only_sakagare_errors(data):
@@ -170,8 +165,6 @@ def test_reader_raises_only_sakagare_errors(data):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(raises=UnicodeDecodeError, strict=False,
-                   reason="invalid UTF-8 in the sheet XML escapes recalc_bytes (requests.md, bench → recalc)")
 @SLOW
 @given(any_input)
 def test_recalc_never_crashes_large(data):
