@@ -50,7 +50,7 @@ SLAGNAMN = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Rad:
     """A row under construction (amounts exact until shown)."""
 
@@ -62,6 +62,7 @@ class _Rad:
     kapitaldel: Decimal = NOLL
     tillagg: Decimal = NOLL
     tak: Tak | None = None
+    ceiling: Decimal = NOLL
     slag: str = ""
     block: tuple[str, ...] = ()
     text: str = ""
@@ -168,10 +169,11 @@ class _Berakning:
                 blk = open_blocks.get(h) or []
                 blk.extend(pids)
                 new_open[h] = blk
-                for p in blk:
-                    block_of[p] = blk
+                for p in pids:
+                    block_of[p] = blk  # the same list object, so later members extend every entry
             open_blocks = new_open
-        return {p: tuple(b) for p, b in block_of.items()}
+        frozen: dict[int, tuple[str, ...]] = {}
+        return {p: frozen.setdefault(id(b), tuple(b)) for p, b in block_of.items()}
 
     # ---- rows ----
     def take(self, cid: str, amount: Decimal) -> Decimal:
@@ -200,7 +202,8 @@ class _Berakning:
                     {c.id: c for b in blk for c in self.claims_on(b)}.values())
                 need = sum(self.remaining[c.id] for c in blk_claims)
                 row.tak = Tak(bsum, self.perioder, self.faktor)
-                t = ore(min(need, max(row.tak.tak, Decimal(0))))
+                row.ceiling = row.tak.tak
+                t = ore(min(need, max(row.ceiling, Decimal(0))))
                 rest = t
                 for c in blk_claims:
                     a = self.take(c.id, rest)
@@ -527,7 +530,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
             nr=nr, ordning=gi + 1, typ=row.typ, ids=row.ids,
             fordran_ids=tuple(cid for cid, _ in row.andelar), sakagare=row.sakagare,
             formansratt=row.formansratt, kapitaldel=ore(row.kapitaldel), tillagg=row.tillagg,
-            tillagg_tak=None if row.tak is None else ore(row.tak.tak), skyddad=row.skyddad, status=row.status,
+            tillagg_tak=None if row.tak is None else ore(row.ceiling), skyddad=row.skyddad, status=row.status,
             text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag, block=row.block,
             utfaller=utfaller,
         ))
@@ -539,22 +542,23 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
     fordringar = []
     for c in b.claims:
         fr = formansratt[c.id]
+        kap, ranta, kost = ore(c.kapital), ore(c.ranta), ore(c.kostnader)
+        total = kap + ranta + kost
         kwargs: dict[str, Any] = {}
         if paid_rows is not None:
             u = received[c.id]
-            brist = max(ore(c.belopp) - u, NOLL)
+            # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
             rest = u
-            split = {}
-            for part in ("kostnader", "ranta", "kapital"):  # costs, then interest, then capital (RULES §7 p. 5)
-                amount = ore(getattr(c, part))
-                x = min(rest, amount)
-                rest -= x
-                split[part] = amount - x
-            kwargs = dict(utfaller=u, brist=brist, brist_kostnader=split["kostnader"], brist_ranta=split["ranta"],
-                          brist_kapital=split["kapital"])
+            x_kost = min(rest, kost)
+            rest -= x_kost
+            x_ranta = min(rest, ranta)
+            rest -= x_ranta
+            x_kap = min(rest, kap)
+            kwargs = dict(utfaller=u, brist=max(total - u, NOLL), brist_kostnader=kost - x_kost,
+                          brist_ranta=ranta - x_ranta, brist_kapital=kap - x_kap)
         fordringar.append(FordranResultat(
-            id=c.id, borgenar=c.borgenar, fordran=ore(c.belopp), kapital=ore(c.kapital), ranta=ore(c.ranta),
-            kostnader=ore(c.kostnader), formansratt=fr, personligt_ansvar=c.personligt_ansvar,
+            id=c.id, borgenar=c.borgenar, fordran=total, kapital=kap, ranta=ranta,
+            kostnader=kost, formansratt=fr, personligt_ansvar=c.personligt_ansvar,
             exekutionsfordran=c.exekutionsfordran, text=(_text_fordran_resultat, c, fr, kwargs), **kwargs))
 
     warnings = _warnings(b)

@@ -12,9 +12,10 @@ TYPER = ("kostnader", "frl6", "fordran", "overhypotek", "utmatt", "agarhypotek",
 STATUS = ("forbehall", "upphor", "dubbelutrop")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Rad:
-    """One row of the sakägarförteckning, in priority order.
+    """One row of the sakägarförteckning, in priority order (read-only by convention: a slotted class
+    rather than a frozen one, since a 100 000-row list builds as many of them).
 
     ``ordning`` is the rank: rows of equal rank share it (and share the money pro rata by their
     pantbrev when it does not cover them). ``formansratt`` is what has priority at this row
@@ -71,9 +72,9 @@ class Rad:
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FordranResultat:
-    """One claim's outcome: how much has priority, what it receives and its brist (RULES §7 p. 5–6)."""
+    """One claim's outcome (read-only by convention): how much has priority, what it receives and its brist (RULES §7 p. 5–6)."""
 
     id: str
     borgenar: str
