@@ -73,12 +73,14 @@ class LibreOffice:
 
 
 def formulas_one(path: Path, out: Path) -> None:
-    os.environ.setdefault("TQDM_DISABLE", "1")  # formulas draws progress bars on stderr
+    import contextlib
+
     import formulas
 
-    xl = formulas.ExcelModel().loads(str(path)).finish()
-    xl.calculate()
-    xl.write(dirpath=str(out))
+    with contextlib.redirect_stderr(io.StringIO()):  # formulas draws tqdm progress bars on stderr
+        xl = formulas.ExcelModel().loads(str(path)).finish()
+        xl.calculate()
+        xl.write(dirpath=str(out))
 
 
 def floor_one(path: Path, dest: Path) -> None:

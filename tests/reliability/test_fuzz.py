@@ -167,6 +167,7 @@ def test_reader_raises_only_sakagare_errors(data):
 @pytest.mark.slow
 @SLOW
 @given(any_input)
-def test_recalc_never_crashes_large(data):
+def test_recalc_and_reader_never_crash_large(data):
     check_recalc(data)
     check_file(data)
+    check_reader(data)
