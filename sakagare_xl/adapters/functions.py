@@ -83,11 +83,19 @@ def _radnr(value: Any, omrade: Omrade) -> Tabellrad:
     return omrade.rader[n - 1]
 
 
+_VAL: dict[tuple[str, ...], dict[str, str]] = {}  # choices → {normalised choice: choice}
+
+
 def _kolumn(value: Any, choices: tuple[str, ...]) -> str:
-    key = normalise(single(value, "argumentet kolumn"))
-    for c in choices:
-        if normalise(c) == key:
-            return c
+    value = single(value, "argumentet kolumn")
+    table = _VAL.get(choices)
+    if table is None:
+        table = _VAL[choices] = {normalise(c): c for c in choices}
+    if value.__class__ is str and value in table:  # the usual call: SAK_RAD(Sak; 3; "utfaller")
+        return table[value]
+    hit = table.get(normalise(value))
+    if hit is not None:
+        return hit
     raise OgiltigtVarde(
         f"okänd kolumn '{to_text(scalar(value))}'; en av {', '.join(choices)} väntades.", None, "argumentet kolumn"
     )
@@ -313,26 +321,71 @@ def _freeze(rows: list[list[Any]]) -> tuple:
     return tuple(out)
 
 
+def _is_bool(value: Any) -> bool:
+    return value.__class__ is bool or value.__class__.__name__ == "bool_"  # numpy.bool_ too
+
+
+def _bool_spots(key: tuple) -> tuple[tuple[tuple[int, int], ...], tuple[bool, ...]]:
+    """Where a key could equal another that differs in TRUE/FALSE vs 1/0: the cells whose value is 0 or 1,
+    and which of them are booleans. Built once per cache entry (on a miss)."""
+    spots = []
+    for r, row in enumerate(key):
+        for c, v in enumerate(row):
+            if v is not None and v.__class__ is not str and not isinstance(v, tuple):
+                try:
+                    if v == 0 or v == 1:
+                        spots.append((r, c))
+                except (TypeError, ValueError):
+                    pass
+    return tuple(spots), tuple(_is_bool(key[r][c]) for r, c in spots)
+
+
+class _Key:
+    """A cache key that hashes its (large) value once: a range's key is thousands of cells, and a dict
+    lookup would otherwise hash it again for every operation."""
+
+    __slots__ = ("value", "hash")
+
+    def __init__(self, value: Any):
+        self.value = value
+        self.hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (
+            other.__class__ is _Key and self.hash == other.hash and self.value == other.value  # type: ignore[attr-defined]
+        )
+
+
 class _LRU:
-    """A small least-recently-used cache: 300 per-cell calls over one range compute once."""
+    """A small least-recently-used cache: 300 per-cell calls over one range compute once.
+
+    ``valid(entry)`` (optional) may reject a stored entry whose key merely compares equal; it is then
+    computed again, counted as a miss, and replaced. One hash and one comparison of the key per call.
+    """
 
     def __init__(self, size: int = 32):
         self.size = size
-        self.data: OrderedDict = OrderedDict()
+        self.data: OrderedDict = OrderedDict()  # _Key → (the same _Key, value)
         self.hits = self.misses = 0
 
-    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Any, compute: Callable[[], Any], valid: Callable[[Any], bool] | None = None) -> Any:
         try:
-            hash(key)
+            k = _Key(key)
         except TypeError:
             return compute()
-        if key in self.data:
-            self.data.move_to_end(key)
+        stored = self.data.get(k)
+        if stored is not None and (valid is None or valid(stored[1])):
+            self.data.move_to_end(stored[0])  # the stored key object itself: found by identity
             self.hits += 1
-            return self.data[key]
+            return stored[1]
         self.misses += 1
         value = compute()
-        self.data[key] = value
+        if stored is not None:
+            del self.data[stored[0]]
+        self.data[k] = (k, value)
         if len(self.data) > self.size:
             self.data.popitem(last=False)
         return value
@@ -347,24 +400,41 @@ CACHE = _LRU()
 
 #: immutable ranges seen recently: id → (the range, its rows, its cache key)
 _FROZEN: OrderedDict = OrderedDict()
+_ROW_TYPES = frozenset({list, tuple})
 
 
-def _rows_and_key(omrade: Any) -> tuple[list[list[Any]], tuple]:
-    """The range as rows plus its cache key. A tuple of tuples cannot change, so when the very same
-    tuple comes again (recalc passes one object to every call in a workbook) the key is reused
-    instead of rebuilt; lists (what Excel and xlwings send) are always read afresh."""
+def _rows_and_key(omrade: Any) -> tuple[list[list[Any]] | None, _Key | None]:
+    """The range's cache key (hashed once; ``None`` if a cell is unhashable), and its rows when they had
+    to be read to build it (else ``None``: they are read on a cache miss only).
+
+    * A tuple of tuples cannot change, so when the very same tuple comes again (recalc passes one object
+      to every call in a workbook) its key is reused, hash and all.
+    * A list of rows (what Excel and xlwings send, a new list on every call) is keyed on its raw values,
+      ``tuple(map(tuple, rows))``: one pass in C, no per-cell normalising. Such a key treats TRUE as 1
+      (they compare equal); :func:`berakning` checks the few cells where that matters.
+    * Anything else (a DataFrame, a numpy array, a flat list) is read with :func:`as_2d` and frozen.
+    """
     if type(omrade) is tuple:
         hit = _FROZEN.get(id(omrade))
         if hit is not None and hit[0] is omrade:
             _FROZEN.move_to_end(id(omrade))
             return hit[1], hit[2]
+    if type(omrade) is list and omrade and _ROW_TYPES.issuperset(map(type, omrade)):
+        return None, _key_or_none(tuple(map(tuple, omrade)))
     rows = as_2d(omrade)
-    key = _freeze(rows)
-    if type(omrade) is tuple and all(type(r) is tuple for r in omrade):
+    key = _key_or_none(_freeze(rows))
+    if key is not None and type(omrade) is tuple and all(type(r) is tuple for r in omrade):
         _FROZEN[id(omrade)] = (omrade, rows, key)
         if len(_FROZEN) > 8:
             _FROZEN.popitem(last=False)
     return rows, key
+
+
+def _key_or_none(value: tuple) -> _Key | None:
+    try:
+        return _Key(value)
+    except TypeError:  # a cell holding something unhashable: no caching
+        return None
 
 
 def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None) -> Berakning:
@@ -374,16 +444,24 @@ def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None) -> Be
     Errors are not cached: they are raised again on every call. Pass a tuple of tuples to skip
     re-reading an unchanged range on every call (see :func:`_rows_and_key`).
     """
-    rows, frozen = _rows_and_key(omrade)
+    rows, key = _rows_and_key(omrade)
     p = _pris(pris)
 
-    def compute() -> Berakning:
-        o = las_omrade(rows, adress)
-        if o.lage == "B":
-            return _berakna_b(o, p)
-        return _berakna_a(o, p)
+    def compute() -> tuple[Berakning, tuple, tuple]:
+        o = las_omrade(rows if rows is not None else as_2d(omrade), adress)
+        b = _berakna_b(o, p) if o.lage == "B" else _berakna_a(o, p)
+        return (b, *_bool_spots(key.value)) if key is not None else (b, (), ())
 
-    return CACHE.get((frozen, p, adress), compute)
+    if key is None:
+        return compute()[0]
+    frozen = key.value
+
+    def valid(entry: tuple[Berakning, tuple, tuple]) -> bool:
+        # the stored key equals this one; they can still differ where one has TRUE and the other 1
+        _, spots, flags = entry
+        return not spots or tuple(_is_bool(frozen[r][c]) for r, c in spots) == flags
+
+    return CACHE.get((key, p, adress), compute, valid)[0]
 
 
 def _kraver_pris(b: Berakning) -> None:
