@@ -119,23 +119,32 @@ def ooxml_unescape(s: str) -> str:
 
 # ---------------------------------------------------------------- cells
 
-@dataclass(eq=False)
 class Cell:
     """One ``<c>`` element (or a cell to be created)."""
 
-    row: int
-    col: int
-    start: int = -1  # byte span of the element in the sheet XML; -1 = not present
-    end: int = -1
-    t: str | None = None  # the t attribute as written
-    value: object = None
-    has_v: bool = False
-    formula: str | None = None  # formula text (without '='), for shared children the master's
-    ftype: str | None = None  # None (normal), "shared", "array", "dataTable"
-    fref: tuple[int, int, int, int] | None = None  # array: (r1, c1, r2, c2)
-    si: str | None = None
-    master: "Cell | None" = None  # shared child: the master cell
-    array_master: "Cell | None" = None  # a cell inside an array formula's range (not its master)
+    __slots__ = ("row", "col", "start", "end", "t", "value", "has_v", "formula", "ftype", "fref", "si", "master",
+                 "array_master", "vspan")
+
+    def __init__(self, row: int, col: int, start: int = -1, end: int = -1, t: str | None = None):
+        self.row = row
+        self.col = col
+        self.start = start  # byte span of the element in the sheet XML; -1 = not present
+        self.end = end
+        self.t = t  # the t attribute as written
+        self.value: object = None
+        self.has_v = False
+        self.formula: str | None = None  # formula text (without '='), for shared children the master's
+        self.ftype: str | None = None  # None (normal), "shared", "array", "dataTable"
+        self.fref: tuple[int, int, int, int] | None = None  # array: (r1, c1, r2, c2)
+        self.si: str | None = None
+        self.master: Cell | None = None  # shared child: the master cell
+        self.array_master: Cell | None = None  # a cell inside an array formula's range (not its master)
+        #: byte span of the text of ``<v>`` when the element is exactly ``<c ..>[<f>..</f>]<v>..</v></c>``
+        #: (no namespace prefix): the patch then replaces only those bytes
+        self.vspan: tuple[int, int] | None = None
+
+    def __repr__(self) -> str:
+        return f"Cell({a1(self.row, self.col)}, value={self.value!r}, formula={self.formula!r})"
 
 
 @dataclass(eq=False)
@@ -145,11 +154,33 @@ class Sheet:
     part: str
     xml: bytes
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    #: (row, col) → cached value, for every cell that has one (what formulas read)
+    values: dict[tuple[int, int], object] = field(default_factory=dict)
+    #: (row, col) → byte span of a plain value cell's element (no Cell kept for it, see :meth:`cell`)
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     rows: dict[int, tuple[int, int, bool]] = field(default_factory=dict)  # row -> (tag start, tag end, self-closed)
     sheetdata_end: int = -1  # offset of </sheetData> (or of <sheetData/>)
     sheetdata_selfclosed: bool = False
     max_row: int = 0
     max_col: int = 0
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        """The cell at (row, col), or ``None`` when the sheet has no element there."""
+        cell = self.cells.get((row, col))
+        if cell is not None:
+            return cell
+        span = self.spans.get((row, col))
+        if span is None:
+            return None
+        cell = _element_cell(self, row, col, span)
+        self.cells[(row, col)] = cell
+        return cell
+
+    def row_cells(self, row: int) -> list[Cell]:
+        """The cells of one row that have an element in the XML, in column order."""
+        cols = {c for (r, c) in self.cells if r == row} | {c for (r, c) in self.spans if r == row}
+        out = [self.cell(row, c) for c in sorted(cols)]
+        return [c for c in out if c is not None and c.start >= 0]
 
 
 @dataclass(eq=False)
@@ -181,10 +212,16 @@ class Workbook:
 
 
 # <row ...> / <row .../> / </sheetData> / <c ...>...</c> / <c .../>, any namespace prefix
+# groups: c attributes, [fast shapes: formula text, its value | plain value], other content; row tag,
+# row attributes, row self-closed. The two fast shapes are what Excel, openpyxl and XlsxWriter write
+# for most cells; anything else (namespaces, inline strings, <f t="shared">, extLst) is the last branch.
 _SCAN = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?(?:"
-    rb"(row)(?=[\s/>])([^>]*?)(/?)>"
-    rb"|c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)"
+    rb"c(?=[\s/>])([^>]*?)(?:/>"
+    rb"|><f>([^<]*)</f><v>([^<]*)</v></c>"
+    rb"|><v>([^<]*)</v></c>"
+    rb"|>([^<]*(?:<(?!/(?:[A-Za-z_][\w.-]*:)?c>)[^<]*)*)</(?:[A-Za-z_][\w.-]*:)?c>)"
+    rb"|(row)(?=[\s/>])([^>]*?)(/?)>"
     rb")",
     re.S,
 )
@@ -197,8 +234,9 @@ _SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 _C_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
 _ATTR_CACHE: dict[bytes, tuple[int, int, str | None]] = {}
-# the common shapes of a cell's content: <f>text</f><v>x</v>, <v>x</v>
+# the common shapes of a cell's content: <f>text</f><v>x</v>, <v>x</v>, <is><t>text</t></is>
 _FAST = re.compile(rb"(?:<f>([^<]*)</f>)?<v>([^<]*)</v>")
+_FAST_IS = re.compile(rb"<is><t>([^<]*)</t></is>")
 _C_R_ANY = re.compile(rb"(?:^|\s)r\s*=")
 _C_T = re.compile(rb"""(?:^|\s)t\s*=\s*["']([\w]+)["']""")
 _REF_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
@@ -270,6 +308,9 @@ def check_utf8(xml: bytes, what: str) -> None:
 
 
 def read_sheet(sheet: Sheet, shared: list[str]) -> None:
+    """Scan the sheet XML once. Every cell's value goes into ``sheet.values``; a :class:`Cell` is made for
+    formula cells, array members and cells of unusual shape (``sheet.cells``), while a plain value cell only
+    records its byte span (``sheet.spans``) and gets its :class:`Cell` when asked (:meth:`Sheet.cell`)."""
     xml = sheet.xml
     check_xml(xml, sheet.part)
     check_utf8(xml, f"bladet {sheet.name}")
@@ -285,6 +326,9 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
         raise PackageError(f"bladet {sheet.name} är avkortat (</sheetData> saknas)", "skadad fil")
     sheet.sheetdata_end = end_m.start()
     cells = sheet.cells
+    values = sheet.values
+    spans = sheet.spans
+    attr_cache = _ATTR_CACHE
     cur_row = 0
     cur_col = 0
     max_row = max_col = 0
@@ -292,18 +336,17 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
     children: list[Cell] = []
     arrays: list[Cell] = []
     for mt in _SCAN.finditer(xml, m.end(), end_m.start()):
-        if mt.group(1):  # <row>
-            at = _attrs(mt.group(2))
+        attrs, ftext, fv, pv, inner, rowtag, rattrs, rclosed = mt.groups()
+        if rowtag is not None:  # <row>
+            at = _attrs(rattrs)
             r = at.get(b"r")
             cur_row = int(r) if r else cur_row + 1
             cur_col = 0
-            sheet.rows[cur_row] = (mt.start(), mt.end(), bool(mt.group(3)))
+            sheet.rows[cur_row] = (mt.start(), mt.end(), bool(rclosed))
             continue
-        attrs = mt.group(4)
-        hit = _ATTR_CACHE.get(attrs)
+        hit = attr_cache.get(attrs)
         if hit is not None:
             row, col, tstr = hit
-            cur_row, cur_col = row, col
         else:
             row = -1
             rm = _C_R.search(attrs)
@@ -312,63 +355,68 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                 col = col_number(rm.group(1).decode("ascii"))
             tm = _C_T.search(attrs)
             tstr = tm.group(1).decode("ascii") if tm else None
-            if rm and len(_ATTR_CACHE) < 200_000:
-                _ATTR_CACHE[attrs] = (row, col, tstr)
-        if row >= 0:
-            pass
-        elif _C_R_ANY.search(attrs):
-            raise PackageError(f"bladet {sheet.name} har en ogiltig celladress ({attrs[:60]!r})", "skadad fil")
-        else:
-            row, col = cur_row, cur_col + 1
+            if rm and len(attr_cache) < 200_000:
+                attr_cache[attrs] = (row, col, tstr)
+            if row < 0:
+                if _C_R_ANY.search(attrs):
+                    raise PackageError(
+                        f"bladet {sheet.name} har en ogiltig celladress ({attrs[:60]!r})", "skadad fil")
+                row, col = cur_row, cur_col + 1
         cur_row, cur_col = row, col
-        cell = Cell(row, col, mt.start(), mt.end(), tstr)
-        inner = mt.group(5)
-        fast = _FAST.fullmatch(inner) if inner else None
-        if fast is not None:
-            ftext, raw = fast.group(1), fast.group(2)
-            cell.has_v = True
-            if tstr is None and raw:
-                try:
-                    cell.value = float(raw)
-                except ValueError:
-                    cell.value = _decode(tstr, raw, shared, sheet, row, col)
-            else:
-                cell.value = _decode(tstr, raw, shared, sheet, row, col)
-            if ftext is not None:
-                cell.formula = xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8")
-        elif inner:
-            vm = _V.search(inner)
-            fm = _F.search(inner)
-            if vm:
-                cell.has_v = True
-                cell.value = _decode(tstr, vm.group(1) or b"", shared, sheet, row, col)
-            elif tstr == "inlineStr":
-                body = _RPH.sub(b"", inner)
-                cell.value = ooxml_unescape("".join(xml_text(x.group(1) or b"") for x in _IS_T.finditer(body)))
-                cell.has_v = True
-            if fm:
-                fat = _attrs(fm.group(1))
-                ft = fat.get(b"t")
-                cell.ftype = ft.decode("ascii") if ft and ft != b"normal" else None
-                text = fm.group(2)
-                cell.formula = xml_text(text) if text is not None else None
-                if cell.ftype == "shared":
-                    cell.si = (fat.get(b"si") or b"").decode("ascii")
-                    if cell.formula:
-                        masters[cell.si] = cell
-                    else:
-                        children.append(cell)
-                elif cell.ftype == "array":
-                    rr = fat.get(b"ref")
-                    cell.fref = _parse_range(rr.decode("ascii")) if rr else (row, col, row, col)
-                    arrays.append(cell)
-                elif cell.formula is None:
-                    cell.formula = ""
-        cells[(row, col)] = cell
         if row > max_row:
             max_row = row
         if col > max_col:
             max_col = col
+        if pv is not None:  # <c ..><v>x</v></c>: a plain value
+            if pv and (tstr is None or tstr == "n"):
+                try:
+                    v = float(pv)
+                except ValueError:
+                    v = _decode(tstr, pv, shared, sheet, row, col)
+            else:
+                v = _decode(tstr, pv, shared, sheet, row, col)
+            values[(row, col)] = v
+            spans[(row, col)] = mt.span()
+            continue
+        if fv is not None:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
+            cell = Cell(row, col, mt.start(), mt.end(), tstr)
+            cell.has_v = True
+            if fv and (tstr is None or tstr == "n"):
+                try:
+                    v = float(fv)
+                except ValueError:
+                    v = _decode(tstr, fv, shared, sheet, row, col)
+            else:
+                v = _decode(tstr, fv, shared, sheet, row, col)
+            cell.value = values[(row, col)] = v
+            cell.formula = xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8")
+            cell.vspan = mt.span(3)
+            cells[(row, col)] = cell
+            continue
+        if inner is None:  # <c .../>: no value, no formula
+            spans[(row, col)] = mt.span()
+            continue
+        if tstr == "inlineStr":
+            fis = _FAST_IS.fullmatch(inner)
+            if fis is not None:
+                values[(row, col)] = ooxml_unescape(xml_text(fis.group(1)))
+                spans[(row, col)] = mt.span()
+                continue
+        cell = Cell(row, col, mt.start(), mt.end(), tstr)
+        _read_content(cell, inner, shared, sheet)
+        if cell.has_v:
+            values[(row, col)] = cell.value
+        if cell.formula is None and cell.ftype is None:
+            spans[(row, col)] = mt.span()  # a value of unusual shape: no Cell kept
+            continue
+        if cell.ftype == "shared":
+            if cell.formula:
+                masters[cell.si] = cell
+            else:
+                children.append(cell)
+        elif cell.ftype == "array":
+            arrays.append(cell)
+        cells[(row, col)] = cell
     for child in children:
         master = masters.get(child.si or "")
         if master is None:
@@ -385,12 +433,63 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                     continue
                 member = cells.get((r, c))
                 if member is None:
-                    member = cells[(r, c)] = Cell(r, c)
+                    member = sheet.cell(r, c) or Cell(r, c)
+                    cells[(r, c)] = member
                 member.array_master = arr
         max_row = max(max_row, r2)
         max_col = max(max_col, c2)
     sheet.max_row = max_row
     sheet.max_col = max_col
+
+
+def _read_content(cell: Cell, inner: bytes, shared: list[str], sheet: Sheet) -> None:
+    """Value and formula of a ``<c>`` element's content, any shape (namespaces, inline strings, attributes)."""
+    row, col, tstr = cell.row, cell.col, cell.t
+    fast = _FAST.fullmatch(inner)
+    if fast is not None:
+        ftext, raw = fast.group(1, 2)
+        cell.has_v = True
+        cell.value = _decode(tstr, raw, shared, sheet, row, col)
+        if ftext is not None:
+            cell.formula = xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8")
+        return
+    vm = _V.search(inner)
+    fm = _F.search(inner)
+    if vm:
+        cell.has_v = True
+        cell.value = _decode(tstr, vm.group(1) or b"", shared, sheet, row, col)
+    elif tstr == "inlineStr":
+        body = _RPH.sub(b"", inner)
+        cell.value = ooxml_unescape("".join(xml_text(x.group(1) or b"") for x in _IS_T.finditer(body)))
+        cell.has_v = True
+    if fm:
+        fat = _attrs(fm.group(1))
+        ft = fat.get(b"t")
+        cell.ftype = ft.decode("ascii") if ft and ft != b"normal" else None
+        text = fm.group(2)
+        cell.formula = xml_text(text) if text is not None else None
+        if cell.ftype == "shared":
+            cell.si = (fat.get(b"si") or b"").decode("ascii")
+        elif cell.ftype == "array":
+            rr = fat.get(b"ref")
+            cell.fref = _parse_range(rr.decode("ascii")) if rr else (row, col, row, col)
+        elif cell.formula is None:
+            cell.formula = ""
+
+
+def _element_cell(sheet: Sheet, row: int, col: int, span: tuple[int, int]) -> Cell:
+    """A :class:`Cell` for a plain value cell, read again from its element."""
+    start, end = span
+    mt = _SCAN.match(sheet.xml, start, end)
+    attrs, _, _, pv, inner = mt.group(1, 2, 3, 4, 5)
+    tm = _C_T.search(attrs)
+    cell = Cell(row, col, start, end, tm.group(1).decode("ascii") if tm else None)
+    if (row, col) in sheet.values:
+        cell.has_v = True
+        cell.value = sheet.values[(row, col)]
+    if pv is not None:
+        cell.vspan = mt.span(4)
+    return cell
 
 
 def _parse_range(text: str) -> tuple[int, int, int, int]:

@@ -23,6 +23,7 @@ OVERRIDE_NAMES = {
     "sakagarforteckningsdag": ("Sakagarforteckningsdag", "sakägarförteckningsdag"),
 }
 
+_NOTSET = object()
 STATUS_OK = "ok"
 STATUS_UNCHANGED = "oförändrad"
 STATUS_FORMULA_ERROR = "fel i formel"
@@ -81,14 +82,15 @@ def recalc_bytes(
             errors.append(f"kan inte ändra {label}: {target}")
             continue
         s, r, c = target
-        cell = wb.sheets[s].cells.get((r, c))
+        cell = wb.sheets[s].cell(r, c)
         if cell is not None and cell.formula is not None:
             errors.append(f"kan inte ändra {label}: cellen {wb.sheets[s].name}!{a1(r, c)} ({name}) har en formel")
             continue
         override_cells[target] = value
     if errors:
         return Outcome("saknar namn", errors=errors)
-    ev.values.update(override_cells)
+    for (s, r, c), value in override_cells.items():
+        ev.set_value(s, r, c, value)
 
     try:
         plan = build_plan(ev, set(override_cells))
@@ -105,8 +107,8 @@ def recalc_bytes(
     # what changed
     per_sheet: dict[int, dict[tuple[int, int], object]] = {}
     for (s, r, c), new in ev.values.items():
-        cell = wb.sheets[s].cells.get((r, c))
-        if cell is not None and cell.has_v and same_value(cell.value, new):
+        old = wb.sheets[s].values.get((r, c), _NOTSET)  # the cached value in the file, when it has one
+        if old is not _NOTSET and (old == new if type(old) is float and type(new) is float else same_value(old, new)):
             continue
         per_sheet.setdefault(s, {})[(r, c)] = new
     changed = sum(len(v) for v in per_sheet.values())

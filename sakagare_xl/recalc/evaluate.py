@@ -101,7 +101,11 @@ class Evaluator:
         self._today = today
         self.sheets = wb.sheets
         self._sidx = {s.name.upper(): s.index for s in wb.sheets if s is not None}
+        #: the values this run computed (or overrode): (sheet, row, col) → value
         self.values: dict[tuple[int, int, int], object] = {}
+        #: per sheet, (row, col) → current value (cached values, then the computed ones): what formulas read
+        self.sv: list[dict[tuple[int, int], object]] = [dict(sh.values) if sh is not None else {} for sh in wb.sheets]
+        self.fast = _fast_functions(functions)
         self.range_cache: dict[tuple, list] = {}
         self.arg_cache: dict[tuple, object] = {}
         self.udf_memo: dict[tuple, object] = {}
@@ -121,11 +125,12 @@ class Evaluator:
         return idx
 
     def cell_value(self, s: int, r: int, c: int):
-        v = self.values.get((s, r, c), _NOTSET)
-        if v is not _NOTSET:
-            return v
-        cell = self.sheets[s].cells.get((r, c))
-        return None if cell is None else cell.value
+        return self.sv[s].get((r, c))
+
+    def set_value(self, s: int, r: int, c: int, v) -> None:
+        """A new value for a cell (computed or overridden): read by later formulas, written to the file."""
+        self.values[(s, r, c)] = v
+        self.sv[s][(r, c)] = v
 
     def area_values(self, area: Area) -> list:
         sheet = self.sheets[area.s]
@@ -209,6 +214,26 @@ class Evaluator:
         name = self.resolve_udf(raw, cands)
         if name is None:
             raise Unsupported(f"okänd funktion {raw}")
+        fast = self.fast.get(name)
+        if fast is not None:
+            # plain numbers straight to the engine (recalc/fast.py); anything else (blank, text, an
+            # error, a range) takes the general path below, which also words the error messages
+            vals = []
+            for a in args:
+                t = type(a)
+                if t is Area and a.r1 == a.r2 and a.c1 == a.c2:
+                    a = self.sv[a.s].get((a.r1, a.c1))
+                    t = type(a)
+                if t is float:
+                    vals.append(a)
+                elif a is MISSING:
+                    vals.append(None)
+                else:
+                    break
+            else:
+                out = fast(vals)
+                if out is not None:
+                    return out
         conv = []
         keys = [name]
         for a in args:
@@ -240,16 +265,18 @@ class Evaluator:
 # ---------------------------------------------------------------- planning
 
 
-@dataclass
 class FormulaCell:
-    s: int
-    r: int
-    c: int
-    cell: object  # cells.Cell
-    comp: Compiled
-    areas: list = field(default_factory=list)  # (s, r1, c1, r2, c2) precedents
-    ours: bool = False
-    outputs: tuple = ()  # cells whose value the formula sets (array formulas: its whole ref)
+    __slots__ = ("s", "r", "c", "key", "cell", "comp", "areas", "ours", "outputs", "is_array")
+
+    def __init__(self, s: int, r: int, c: int, cell, comp: Compiled):
+        self.s, self.r, self.c = s, r, c
+        self.key = (s, r, c)
+        self.cell = cell  # cells.Cell
+        self.comp = comp
+        self.areas: list = []  # (s, r1, c1, r2, c2) precedents
+        self.ours = False
+        self.is_array = cell.ftype == "array"
+        self.outputs: tuple = ()  # cells whose value the formula sets (array formulas: its whole ref)
 
 
 @dataclass
@@ -261,6 +288,9 @@ class Plan:
 
 def _sheet_name(wb: Workbook, s: int) -> str:
     return wb.sheets[s].name
+
+
+_DATATABLE = Compiled(None, (), (), ("datatabeller (t=\"dataTable\") stöds inte",))
 
 
 def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
@@ -298,6 +328,11 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
             name_areas[key] = hit
         return hit
 
+    # every formula cell, in document order; ``in_order``: that order is (sheet, row, col) order
+    ours_of: dict[int, bool] = {}  # id(Compiled) → calls one of our functions
+    in_order = True
+    has_array = False
+    last = (-1, 0, 0)
     for sheet in wb.sheets:
         if sheet is None:
             continue
@@ -307,35 +342,49 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
             if cell.formula is None:
                 continue
             if cell.ftype == "dataTable":
-                comp = Compiled(None, (), (), ("datatabeller (t=\"dataTable\") stöds inte",))
+                comp = _DATATABLE
             elif cell.master is not None:
                 comp = compile_formula(cell.master.formula, cell.master.row, cell.master.col)
             else:
                 comp = compile_formula(cell.formula, r, c)
             fc = FormulaCell(s, r, c, cell, comp)
+            areas = fc.areas
             for ref in comp.refs:
                 if type(ref) is RefTemplate:
-                    try:
-                        si = s if ref.sheet is None else ev.sheet_index(ref.sheet)
-                    except Err:
-                        continue
-                    fc.areas.append((si,) + ref.bounds(r, c))
+                    if ref.sheet is None:
+                        si = s
+                    else:
+                        try:
+                            si = ev.sheet_index(ref.sheet)
+                        except Err:
+                            continue
+                    areas.append((si,) + ref.bounds(r, c))
                 else:
-                    fc.areas.extend(resolve_name(ref, s))
-            fc.ours = any(ev.resolve_udf(raw, cands) for raw, cands in comp.udfs)
-            if cell.ftype == "array" and cell.fref:
+                    areas.extend(resolve_name(ref, s))
+            ours = ours_of.get(id(comp))
+            if ours is None:
+                ours = ours_of[id(comp)] = any(ev.resolve_udf(raw, cands) for raw, cands in comp.udfs)
+            fc.ours = ours
+            if fc.is_array and cell.fref:
+                has_array = True
                 r1, c1, r2, c2 = cell.fref
                 fc.outputs = tuple((s, rr, cc) for rr in range(r1, r2 + 1) for cc in range(c1, c2 + 1))
             else:
-                fc.outputs = ((s, r, c),)
-            fcells[(s, r, c)] = fc
+                fc.outputs = (fc.key,)
+            if fc.key <= last:
+                in_order = False
+            last = fc.key
+            fcells[fc.key] = fc
             lst.append(fc)
 
     # owner of each output cell (array members belong to their master)
-    owner: dict[tuple, FormulaCell] = {}
-    for fc in fcells.values():
-        for o in fc.outputs:
-            owner[o] = fc
+    if has_array:
+        owner: dict[tuple, FormulaCell] = {}
+        for fc in fcells.values():
+            for o in fc.outputs:
+                owner[o] = fc
+    else:
+        owner = fcells
 
     # formula outputs inside each distinct precedent area (computed once per area)
     contents: dict[tuple, list] = {}
@@ -360,7 +409,111 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
         contents[ar] = hit
         return hit
 
-    # reverse edges: point → formulas reading it (directly or through an area)
+    # Row-major order is a valid evaluation order when every formula reads only formula cells before
+    # it (sheet, row, column): then one forward pass finds what depends on ours, and no cycle exists.
+    # Anything else (arrays, a reference forward or to itself) takes the general graph below.
+    simple = in_order and not has_array
+    if simple:
+        for fc in fcells.values():
+            s, r, c = fc.key
+            for ar in fc.areas:
+                si, _, _, r2, c2 = ar
+                if si < s or (si == s and (r2 < r or (r2 == r and c2 < c))):
+                    continue  # the whole area lies before the cell
+                key = fc.key
+                if any(o >= key for o, _ in formula_cells_in(ar)):
+                    simple = False
+                    break
+            if not simple:
+                break
+
+    if simple:
+        order, dirty = _simple_dirty(fcells, overrides, formula_cells_in)
+    else:
+        order = None
+        dirty = _graph_dirty(fcells, overrides, formula_cells_in)
+
+    # precedents without a cached value
+    needed: dict[tuple, FormulaCell] = dict(dirty)
+    work = list(needed.values()) if has_array or _lacking_values(fcells, dirty) else []
+    while work:
+        fc = work.pop()
+        for ar in fc.areas:
+            for o, pfc in formula_cells_in(ar):
+                k = pfc.key
+                if k in needed:
+                    continue
+                if (o[1], o[2]) not in wb.sheets[o[0]].values:  # no cached value
+                    needed[k] = pfc
+                    work.append(pfc)
+    if order is not None and len(needed) != len(order):
+        order = [fc for fc in fcells.values() if fc.key in needed]
+
+    # check before evaluating anything: unknown/unsupported functions, syntax
+    bad_comp: dict[int, bool] = {}
+    for fc in needed.values():
+        comp = fc.comp
+        bad = bad_comp.get(id(comp))
+        if bad is None:
+            bad = bad_comp[id(comp)] = bool(comp.problems) or any(
+                ev.resolve_udf(raw, cands) is None for raw, cands in comp.udfs)
+        if not bad:
+            continue
+        where = (_sheet_name(wb, fc.s), a1(fc.r, fc.c))
+        for msg in comp.problems:
+            problems.append(Problem("stöds inte", *where, msg))
+        for raw, cands in comp.udfs:
+            if ev.resolve_udf(raw, cands) is None:
+                problems.append(Problem("okänd funktion", *where, f"okänd funktion {raw}; filen lämnas orörd"))
+
+    if order is None:
+        order = _graph_order(wb, needed, formula_cells_in, problems)
+    ours = sum(1 for fc in fcells.values() if fc.ours)
+    return Plan(order, problems, ours)
+
+
+def _lacking_values(fcells: dict, dirty: dict) -> bool:
+    """Is there a formula outside ``dirty`` without a cached value (which ``dirty`` may need)?"""
+    for k, fc in fcells.items():
+        if not fc.cell.has_v and k not in dirty:
+            return True
+    return False
+
+
+def _simple_dirty(fcells: dict, overrides: set, formula_cells_in) -> tuple[list, dict]:
+    """What depends on our functions (or an override), in one pass in row-major order; every formula
+    reads only formulas before it, so their state is known when it is reached."""
+    dirty: dict[tuple, FormulaCell] = {}
+    order: list[FormulaCell] = []
+    area_dirty: dict[tuple, bool] = {}
+    for key, fc in fcells.items():
+        d = fc.ours
+        if not d:
+            for ar in fc.areas:
+                si, r1, c1, r2, c2 = ar
+                if r1 == r2 and c1 == c2:
+                    p = (si, r1, c1)
+                    if p in dirty or p in overrides:
+                        d = True
+                        break
+                    continue
+                hit = area_dirty.get(ar)
+                if hit is None:
+                    # every formula in the area lies before this cell, so its state is final
+                    hit = any(o in dirty for o, _ in formula_cells_in(ar)) or any(
+                        p[0] == si and r1 <= p[1] <= r2 and c1 <= p[2] <= c2 for p in overrides)
+                    area_dirty[ar] = hit
+                if hit:
+                    d = True
+                    break
+        if d:
+            dirty[key] = fc
+            order.append(fc)
+    return order, dirty
+
+
+def _graph_dirty(fcells: dict, overrides: set, formula_cells_in) -> dict:
+    """What depends on our functions (or an override), through reverse edges (any order of cells)."""
     readers: dict[tuple, list] = {}
     for fc in fcells.values():
         for ar in fc.areas:
@@ -374,8 +527,6 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
             for ar in fc.areas:
                 if ar[0] == pt[0] and ar[1] <= pt[1] <= ar[3] and ar[2] <= pt[2] <= ar[4]:
                     readers.setdefault(pt, []).append(fc)
-
-    # dirty closure
     dirty: dict[tuple, FormulaCell] = {}
     stack: list[tuple] = []
     for key, fc in fcells.items():
@@ -385,36 +536,15 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
     stack.extend(overrides)
     while stack:
         for fc in readers.get(stack.pop(), ()):
-            k = (fc.s, fc.r, fc.c)
+            k = fc.key
             if k not in dirty:
                 dirty[k] = fc
                 stack.extend(fc.outputs)
+    return dirty
 
-    # precedents without a cached value
-    needed: dict[tuple, FormulaCell] = dict(dirty)
-    work = list(needed.values())
-    while work:
-        fc = work.pop()
-        for ar in fc.areas:
-            for o, pfc in formula_cells_in(ar):
-                k = (pfc.s, pfc.r, pfc.c)
-                if k in needed:
-                    continue
-                ocell = wb.sheets[o[0]].cells.get((o[1], o[2]))
-                if ocell is None or not ocell.has_v:
-                    needed[k] = pfc
-                    work.append(pfc)
 
-    # check before evaluating anything: unknown/unsupported functions, syntax
-    for fc in needed.values():
-        where = (_sheet_name(wb, fc.s), a1(fc.r, fc.c))
-        for msg in fc.comp.problems:
-            problems.append(Problem("stöds inte", *where, msg))
-        for raw, cands in fc.comp.udfs:
-            if ev.resolve_udf(raw, cands) is None:
-                problems.append(Problem("okänd funktion", *where, f"okänd funktion {raw}; filen lämnas orörd"))
-
-    # topological order (iterative DFS) over needed cells
+def _graph_order(wb: Workbook, needed: dict, formula_cells_in, problems: list) -> list:
+    """Topological order (iterative DFS) over the needed cells; cycles are reported in ``problems``."""
     order: list[FormulaCell] = []
     state: dict[tuple, int] = {}  # 1 visiting, 2 done
     prec_cache: dict[tuple, list] = {}
@@ -424,8 +554,7 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
         for ar in fc.areas:
             hit = prec_cache.get(ar)
             if hit is None:
-                hit = [(pfc.s, pfc.r, pfc.c) for _, pfc in formula_cells_in(ar)
-                       if (pfc.s, pfc.r, pfc.c) in needed]
+                hit = [pfc.key for _, pfc in formula_cells_in(ar) if pfc.key in needed]
                 prec_cache[ar] = hit
             out.extend(hit)
         return out
@@ -455,8 +584,7 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
     for k in sorted(cyclic):
         problems.append(Problem("cirkelreferens", _sheet_name(wb, k[0]), a1(k[1], k[2]),
                                 "formeln ingår i en cirkelreferens; filen lämnas orörd"))
-    ours = sum(1 for fc in fcells.values() if fc.ours)
-    return Plan(order, problems, ours)
+    return order
 
 
 def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
@@ -464,12 +592,16 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
     stop the write (unsupported at run time); errors of our functions are in ``ev.udf_errors``."""
     problems: list[Problem] = []
     values = ev.values
+    sv = ev.sv
     for fc in plan.order:
-        s, r, c = fc.s, fc.r, fc.c
-        cell = fc.cell
-        is_array = cell.ftype == "array"
+        s, r, c = fc.key
+        is_array = fc.is_array
         try:
             out = fc.comp.fn(ev, s, r, c)
+            if type(out) is float and not is_array:  # the common case
+                values[fc.key] = out
+                sv[s][(r, c)] = out
+                continue
             if type(out) is Area:
                 if is_array:
                     out = ev.area_values(out) if not out.single else ev.cell_value(out.s, out.r1, out.c1)
@@ -488,6 +620,7 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
         except RecursionError:
             problems.append(Problem("stöds inte", _sheet_name(ev.wb, s), a1(r, c), "formeln är för djupt nästlad"))
             out = XLError("#VALUE!")
+        cell = fc.cell
         if is_array and cell.fref:
             r1, c1, r2, c2 = cell.fref
             arr = out if type(out) is list else [[out]]
@@ -502,9 +635,17 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
                         v = arr[i][0] if i < nrows else NA
                     else:
                         v = arr[i][j] if i < nrows and j < ncols else NA
-                    values[(s, r1 + i, c1 + j)] = 0.0 if v is None else v
+                    ev.set_value(s, r1 + i, c1 + j, 0.0 if v is None else v)
         else:
             if type(out) is list:
                 out = out[0][0] if out and out[0] else None
-            values[(s, r, c)] = 0.0 if out is None and fc.comp.udfs == () else ("" if out is None else out)
+            ev.set_value(s, r, c, 0.0 if out is None and fc.comp.udfs == () else ("" if out is None else out))
     return problems
+
+
+def _fast_functions(functions: dict) -> dict:
+    """Our functions that have a direct path for plain numbers (see :mod:`.fast`), when the registry
+    holds the real ones."""
+    from . import fast
+
+    return fast.fast_paths(functions)

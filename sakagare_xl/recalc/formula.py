@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
@@ -132,6 +133,40 @@ _KEY_REF = re.compile(
 )
 
 
+_COLNUM: dict[str, int] = {}
+
+
+def _colnum(letters: str) -> int:
+    n = _COLNUM.get(letters)
+    if n is None:
+        n = _COLNUM[letters] = col_number(letters)
+    return n
+
+
+def _key_part(text: str, row: int, col: int) -> str:
+    """One stretch of formula text (no literals) with its references made relative, in one regex pass."""
+    parts = _KEY_REF.split(text)
+    n = len(parts)
+    if n == 1:
+        return text
+    out = [parts[0]]
+    for i in range(1, n, 13):
+        d1, c1, d2, r1, e1, ca, e2, cb, f1, ra, f2, rb = parts[i:i + 12]
+        if c1 is not None:  # A1
+            out.append(f"\x00R{r1}" if d2 else f"\x00R[{int(r1) - row}]")
+            out.append(f"C{c1.upper()}\x00" if d1 else f"C[{_colnum(c1) - col}]\x00")
+        elif ca is not None:  # A:B
+            a = f"C{ca.upper()}" if e1 else f"C[{_colnum(ca) - col}]"
+            b = f"C{cb.upper()}" if e2 else f"C[{_colnum(cb) - col}]"
+            out.append(f"\x00{a}:{b}\x00")
+        else:  # 1:2
+            a = f"R{ra}" if f1 else f"R[{int(ra) - row}]"
+            b = f"R{rb}" if f2 else f"R[{int(rb) - row}]"
+            out.append(f"\x00{a}:{b}\x00")
+        out.append(parts[i + 12])
+    return "".join(out)
+
+
 def shape_key(formula: str, row: int, col: int) -> str:
     """The formula with every reference rewritten relative to (row, col), R1C1-like.
 
@@ -142,28 +177,13 @@ def shape_key(formula: str, row: int, col: int) -> str:
     >>> shape_key('"A1"&A1', 1, 2) == shape_key('"A2"&A2', 2, 2)   # text is not a reference
     False
     """
-
-    def sub(m: re.Match) -> str:
-        g = m.group
-        if g(2) is not None:
-            rr = f"R{g(4)}" if g(3) else f"R[{int(g(4)) - row}]"
-            cc = f"C{g(2).upper()}" if g(1) else f"C[{col_number(g(2)) - col}]"
-            return f"\x00{rr}{cc}\x00"
-        if g(6) is not None:
-            a = f"C{g(6).upper()}" if g(5) else f"C[{col_number(g(6)) - col}]"
-            b = f"C{g(8).upper()}" if g(7) else f"C[{col_number(g(8)) - col}]"
-            return f"\x00{a}:{b}\x00"
-        a = f"R{g(10)}" if g(9) else f"R[{int(g(10)) - row}]"
-        b = f"R{g(12)}" if g(11) else f"R[{int(g(12)) - row}]"
-        return f"\x00{a}:{b}\x00"
-
     if '"' not in formula and "'" not in formula and "[" not in formula:
-        return _KEY_REF.sub(sub, formula)
+        return _key_part(formula, row, col)
     parts = _KEY_SKIP.split(formula)
     # odd positions are the skipped literals
     for i in range(0, len(parts), 2):
         if parts[i]:
-            parts[i] = _KEY_REF.sub(sub, parts[i])
+            parts[i] = _key_part(parts[i], row, col)
     return "\x01".join(parts)
 
 
@@ -534,22 +554,34 @@ class _State:
 
 _CACHE: dict[str, Compiled] = {}
 CACHE_LIMIT = 50_000
+#: (formula text, row, col) → compiled: workbooks of one template have the same formulas in the same
+#: cells, so a batch finds them here without computing the shape key again
+_AT: dict[tuple[str, int, int], Compiled] = {}
+AT_LIMIT = 200_000
 stats = {"hits": 0, "misses": 0}
 
 
 def compile_formula(formula: str, row: int, col: int) -> Compiled:
     """Compile ``formula`` (text without '=') at (row, col); cached by shape across workbooks."""
-    key = shape_key(formula, row, col)
-    hit = _CACHE.get(key)
-    if hit is not None:
+    at = (formula, row, col)
+    hit = _AT.get(at)
+    if hit is None:
+        key = shape_key(formula, row, col)
+        hit = _CACHE.get(key)
+        if hit is None:
+            stats["misses"] += 1
+            hit = _compile(formula, row, col)
+            if len(_CACHE) >= CACHE_LIMIT:
+                _CACHE.clear()
+            _CACHE[key] = hit
+        else:
+            stats["hits"] += 1
+        if len(_AT) >= AT_LIMIT:
+            _AT.clear()
+        _AT[at] = hit
+    else:
         stats["hits"] += 1
-        return hit
-    stats["misses"] += 1
-    compiled = _compile(formula, row, col)
-    if len(_CACHE) >= CACHE_LIMIT:
-        _CACHE.clear()
-    _CACHE[key] = compiled
-    return compiled
+    return hit
 
 
 def _failing(message: str):
@@ -706,6 +738,25 @@ class _Parser:
                     raise Err(REF)
                 return Area(si, rr, cc, rr, cc)
 
+            # the cell's value without an Area in between, for operators and functions that
+            # dereference a single cell anyway (``ctx.sv[sheet]``: (row, col) → current value)
+            if sheet is None and not ra and not ca:
+                def vget(ctx, s, r, c):
+                    rr = r + dr
+                    cc = c + dc
+                    if rr < 1 or cc < 1 or rr > MAX_ROW or cc > MAX_COL:
+                        raise Err(REF)
+                    return ctx.sv[s].get((rr, cc))
+            else:
+                def vget(ctx, s, r, c):
+                    si = s if sheet is None else ctx.sheet_index(sheet)
+                    rr = dr if ra else r + dr
+                    cc = dc if ca else c + dc
+                    if rr < 1 or cc < 1 or rr > MAX_ROW or cc > MAX_COL:
+                        raise Err(REF)
+                    return ctx.sv[si].get((rr, cc))
+
+            cell.vget = vget
             return cell
 
         def area(ctx, s, r, c):
@@ -810,19 +861,33 @@ def _binary(op, fa, fb):
 
         return rng
     f = _ARITH[op]
+    fast = _FLOAT_OPS.get(op)
+    ga = getattr(fa, "vget", None)
+    gb = getattr(fb, "vget", None)
 
     def fn(ctx, s, r, c):
-        a = fa(ctx, s, r, c)
-        if type(a) is Area:
-            a = deref(ctx, a)
-        b = fb(ctx, s, r, c)
-        if type(b) is Area:
-            b = deref(ctx, b)
+        if ga is None:
+            a = fa(ctx, s, r, c)
+            if type(a) is Area:
+                a = deref(ctx, a)
+        else:
+            a = ga(ctx, s, r, c)
+        if gb is None:
+            b = fb(ctx, s, r, c)
+            if type(b) is Area:
+                b = deref(ctx, b)
+        else:
+            b = gb(ctx, s, r, c)
+        if fast is not None and type(a) is float and type(b) is float:
+            return fast(a, b)
         if type(a) is list or type(b) is list:
             return _elementwise(f, a, b)
         return f(a, b)
 
     return fn
+
+
+_FLOAT_OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 
 
 def _negate(fa):
@@ -878,6 +943,27 @@ def scalar_fn(name: str, lo: int, hi: int):
 
     def deco(f):
         def maker(args):
+            gets = [getattr(a, "vget", None) for a in args]
+            if any(g is not None for g in gets):
+                def one(a, g):
+                    if g is None:
+                        return lambda ctx, s, r, c: scalar(ctx, a(ctx, s, r, c), r, c)
+
+                    def direct(ctx, s, r, c):
+                        v = g(ctx, s, r, c)
+                        if type(v) is XLError:
+                            raise Err(v)
+                        return v
+
+                    return direct
+
+                parts = [one(a, g) for a, g in zip(args, gets)]
+
+                def fn(ctx, s, r, c):
+                    return f(*[p(ctx, s, r, c) for p in parts])
+
+                return fn
+
             def fn(ctx, s, r, c):
                 vals = [scalar(ctx, a(ctx, s, r, c), r, c) for a in args]
                 return f(*vals)
@@ -916,10 +1002,24 @@ def _numbers_in(ctx, x, strict_scalar: bool = True):
 
 def _agg(name, reducer, empty):
     def maker(args):
+        pairs = [(a, getattr(a, "vget", None)) for a in args]
+
         def fn(ctx, s, r, c):
             nums = []
-            for a in args:
-                nums.extend(_numbers_in(ctx, a(ctx, s, r, c)))
+            for a, g in pairs:
+                if g is not None:  # one cell: numbers count, text/booleans/blanks are skipped
+                    v = g(ctx, s, r, c)
+                    t = type(v)
+                    if t is float or t is int:
+                        nums.append(v)
+                    elif t is XLError:
+                        raise Err(v)
+                    continue
+                x = a(ctx, s, r, c)
+                if type(x) is float:
+                    nums.append(x)
+                else:
+                    nums.extend(_numbers_in(ctx, x))
             if not nums:
                 if type(empty) is XLError:
                     raise Err(empty)

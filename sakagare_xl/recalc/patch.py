@@ -106,16 +106,22 @@ def patch_sheet(sheet: Sheet, new_values: dict[tuple[int, int], object]) -> byte
     prefix = pm.group(1) if pm else b""
     for (r, c), v in new_values.items():
         tval, vtext = encode_value(v)
-        cell = sheet.cells.get((r, c))
+        cell = sheet.cell(r, c)
         if cell is not None and cell.start >= 0:
-            edits.append((cell.start, cell.end, _patched_element(xml, cell, tval, vtext)))
+            vspan = cell.vspan
+            if tval is None and cell.t is None and vspan is not None and not _T_ATTR.search(xml, cell.start, vspan[0]):
+                # a number into a cell without a t attribute: only the text of <v> changes (what
+                # _patched_element would give, without rebuilding the element)
+                edits.append((vspan[0], vspan[1], vtext))
+            else:
+                edits.append((cell.start, cell.end, _patched_element(xml, cell, tval, vtext)))
         else:
             inserts.setdefault(r, []).append((c, _new_element(prefix, r, c, tval, vtext)))
     for r, items in inserts.items():
         items.sort()
         row_info = sheet.rows.get(r)
         if row_info is not None and not row_info[2]:
-            existing = sorted((cl.col, cl) for (rr, _), cl in sheet.cells.items() if rr == r and cl.start >= 0)
+            existing = [(cl.col, cl) for cl in sheet.row_cells(r)]
             for c, body in items:
                 before = [cl for col, cl in existing if col < c]
                 pos = before[-1].end if before else row_info[1]
