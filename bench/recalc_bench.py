@@ -110,6 +110,24 @@ def ours_cli(src: Path, out: Path, jobs: int) -> None:
         raise RuntimeError(f"{' '.join(cmd)} exited {r.returncode}: {r.stdout[-500:]} {r.stderr[-500:]}")
 
 
+def in_child(*args: object) -> list[float]:
+    """Run ``python -m bench._child ARGS`` (a fresh interpreter) and return its list of times."""
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-m", "bench._child", *map(str, args)], cwd=root, capture_output=True,
+                       text=True, timeout=3600)
+    if r.returncode != 0:
+        raise RuntimeError(f"bench._child {args[0]} failed: {r.stderr[-2000:]}")
+    return json.loads(r.stdout)
+
+
+def _median(times: list[float]) -> float:
+    import statistics
+
+    return statistics.median(times)
+
+
 # ------------------------------------------------------------------------------------ the run
 
 def run(quick: bool = False, sizes=(20, 1000), n_files: int | None = None, work: Path | None = None,
@@ -132,16 +150,9 @@ def run(quick: bool = False, sizes=(20, 1000), n_files: int | None = None, work:
             res: dict = {}
             reps = 2 if quick else (5 if rows <= 100 else 3)
 
-            # warm-ups (imports, first calls), not timed
-            one = _fresh(work / "warm-src")
-            shutil.copy(next(our_src.glob("*.xlsx")), one)
-            ours_api(one, _fresh(work / "warm"), 1)
-            floor_one(next(peer_src.glob("*.xlsx")), work / "warm.xlsx")
-
-            # floor
+            # floor (in a fresh interpreter, see bench/_child.py)
             out = work / f"floor{rows}"
-            t, _ = median_time(lambda: [floor_one(p, out / p.name) for p in sorted(peer_src.glob("*.xlsx"))],
-                               reps, setup=lambda: _fresh(out))
+            t = _median(in_child("floor", peer_src, out, 1, reps))
             res["floor"] = {"time": t, "files": n, "runs": reps, "verified": "no computation"}
             log(f"  {rows} rows, floor: {fmt_s(t / n)} per file")
 
@@ -149,7 +160,10 @@ def run(quick: bool = False, sizes=(20, 1000), n_files: int | None = None, work:
             for kind, fn in (("api", ours_api), ("cli", ours_cli)):
                 for jobs in (1, 2):
                     out = work / f"ours-{kind}{jobs}-{rows}"
-                    t, _ = median_time(lambda: fn(our_src, out, jobs), reps, setup=lambda: _fresh(out))
+                    if kind == "api":
+                        t = _median(in_child("api", our_src, out, jobs, reps))
+                    else:
+                        t, _ = median_time(lambda: fn(our_src, out, jobs), reps, setup=lambda: _fresh(out))
                     checked, ok, bad = W.check_ours_dir(our_src, out)
                     res[f"{kind}{jobs}"] = {"time": t, "files": n, "runs": reps, "verified": f"{ok}/{checked}",
                                             "problems": bad[:3]}
@@ -175,13 +189,7 @@ def run(quick: bool = False, sizes=(20, 1000), n_files: int | None = None, work:
             else:
                 out = _fresh(work / f"formulas{rows}")
                 small = W.make_peer(_fresh(work / "warm-formulas"), 1, 5)[0]
-                formulas_one(small, _fresh(work / "warm"))  # imports, first-call set-up
-                per = []
-                for p in files:
-                    t0 = time.perf_counter()
-                    formulas_one(p, out)
-                    per.append(time.perf_counter() - t0)
-                per.sort()
+                per = sorted(in_child("formulas", small, out, *files))
                 med = per[len(per) // 2]
                 checked, ok, bad = W.check_peer_dir(peer_src, out, limit=sample)
                 res["formulas"] = {"time": med * n, "files": sample, "runs": 1, "verified": f"{ok}/{checked}",
