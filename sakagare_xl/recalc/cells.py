@@ -122,8 +122,19 @@ def ooxml_unescape(s: str) -> str:
 class Cell:
     """One ``<c>`` element (or a cell to be created)."""
 
-    __slots__ = ("row", "col", "start", "end", "t", "value", "has_v", "formula", "ftype", "fref", "si", "master",
-                 "array_master", "vspan")
+    # defaults as class attributes: a cell sets only what it has (thousands are made per sheet)
+    value: object = None
+    has_v: bool = False
+    formula: str | None = None  # formula text (without '='), for shared children the master's
+    ftype: str | None = None  # None (normal), "shared", "array", "dataTable"
+    fref: tuple[int, int, int, int] | None = None  # array: (r1, c1, r2, c2)
+    si: str | None = None
+    master: "Cell | None" = None  # shared child: the master cell
+    array_master: "Cell | None" = None  # a cell inside an array formula's range (not its master)
+    #: byte span of the text of ``<v>`` when the element is exactly ``<c ..>[<f>..</f>]<v>..</v></c>`` and its
+    #: attributes have no letter t (so surely no t attribute): a number is then patched in by replacing
+    #: only those bytes
+    vspan: tuple[int, int] | None = None
 
     def __init__(self, row: int, col: int, start: int = -1, end: int = -1, t: str | None = None):
         self.row = row
@@ -131,17 +142,6 @@ class Cell:
         self.start = start  # byte span of the element in the sheet XML; -1 = not present
         self.end = end
         self.t = t  # the t attribute as written
-        self.value: object = None
-        self.has_v = False
-        self.formula: str | None = None  # formula text (without '='), for shared children the master's
-        self.ftype: str | None = None  # None (normal), "shared", "array", "dataTable"
-        self.fref: tuple[int, int, int, int] | None = None  # array: (r1, c1, r2, c2)
-        self.si: str | None = None
-        self.master: Cell | None = None  # shared child: the master cell
-        self.array_master: Cell | None = None  # a cell inside an array formula's range (not its master)
-        #: byte span of the text of ``<v>`` when the element is exactly ``<c ..>[<f>..</f>]<v>..</v></c>``
-        #: (no namespace prefix): the patch then replaces only those bytes
-        self.vspan: tuple[int, int] | None = None
 
     def __repr__(self) -> str:
         return f"Cell({a1(self.row, self.col)}, value={self.value!r}, formula={self.formula!r})"
@@ -220,6 +220,7 @@ _SCAN = re.compile(
     rb"c(?=[\s/>])([^>]*?)(?:/>"
     rb"|><f>([^<]*)</f><v>([^<]*)</v></c>"
     rb"|><v>([^<]*)</v></c>"
+    rb"|><is><t>([^<]*)</t></is></c>"
     rb"|>([^<]*(?:<(?!/(?:[A-Za-z_][\w.-]*:)?c>)[^<]*)*)</(?:[A-Za-z_][\w.-]*:)?c>)"
     rb"|(row)(?=[\s/>])([^>]*?)(/?)>"
     rb")",
@@ -234,6 +235,7 @@ _SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 _C_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
 _ATTR_CACHE: dict[bytes, tuple[int, int, str | None]] = {}
+_ROW_CACHE: dict[bytes, int | None] = {}  # <row> attributes → its r (None: none given)
 # the common shapes of a cell's content: <f>text</f><v>x</v>, <v>x</v>, <is><t>text</t></is>
 _FAST = re.compile(rb"(?:<f>([^<]*)</f>)?<v>([^<]*)</v>")
 _FAST_IS = re.compile(rb"<is><t>([^<]*)</t></is>")
@@ -336,11 +338,15 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
     children: list[Cell] = []
     arrays: list[Cell] = []
     for mt in _SCAN.finditer(xml, m.end(), end_m.start()):
-        attrs, ftext, fv, pv, inner, rowtag, rattrs, rclosed = mt.groups()
+        attrs, ftext, fv, pv, istr, inner, rowtag, rattrs, rclosed = mt.groups()
         if rowtag is not None:  # <row>
-            at = _attrs(rattrs)
-            r = at.get(b"r")
-            cur_row = int(r) if r else cur_row + 1
+            rn = _ROW_CACHE.get(rattrs, _ROW_CACHE)
+            if rn is _ROW_CACHE:
+                r = _attrs(rattrs).get(b"r")
+                rn = int(r) if r else None
+                if len(_ROW_CACHE) < 200_000:
+                    _ROW_CACHE[rattrs] = rn
+            cur_row = rn if rn else cur_row + 1
             cur_col = 0
             sheet.rows[cur_row] = (mt.start(), mt.end(), bool(rclosed))
             continue
@@ -381,25 +387,30 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
         if fv is not None:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
             cell = Cell(row, col, mt.start(), mt.end(), tstr)
             cell.has_v = True
-            if fv and (tstr is None or tstr == "n"):
-                try:
-                    v = float(fv)
-                except ValueError:
-                    v = _decode(tstr, fv, shared, sheet, row, col)
+            if tstr is None or tstr == "n":
+                if fv:
+                    try:
+                        v = float(fv)
+                    except ValueError:
+                        v = _decode(tstr, fv, shared, sheet, row, col)
+                else:
+                    v = ""  # an empty <v></v> (decode_value: XlsxWriter's empty-text result)
             else:
                 v = _decode(tstr, fv, shared, sheet, row, col)
             cell.value = values[(row, col)] = v
             cell.formula = xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8")
-            cell.vspan = mt.span(3)
+            if b"t" not in attrs:  # surely no t attribute (see Cell.vspan)
+                cell.vspan = mt.span(3)
             cells[(row, col)] = cell
             continue
-        if inner is None:  # <c .../>: no value, no formula
+        if istr is not None and tstr == "inlineStr":  # <c .. t="inlineStr"><is><t>text</t></is></c>
+            values[(row, col)] = ooxml_unescape(xml_text(istr))
             spans[(row, col)] = mt.span()
             continue
-        if tstr == "inlineStr":
-            fis = _FAST_IS.fullmatch(inner)
-            if fis is not None:
-                values[(row, col)] = ooxml_unescape(xml_text(fis.group(1)))
+        if inner is None:
+            if istr is not None:  # <is> in a cell that is not t="inlineStr": read as the general path does
+                inner = b"<is><t>" + istr + b"</t></is>"
+            else:  # <c .../>: no value, no formula
                 spans[(row, col)] = mt.span()
                 continue
         cell = Cell(row, col, mt.start(), mt.end(), tstr)
@@ -481,13 +492,13 @@ def _element_cell(sheet: Sheet, row: int, col: int, span: tuple[int, int]) -> Ce
     """A :class:`Cell` for a plain value cell, read again from its element."""
     start, end = span
     mt = _SCAN.match(sheet.xml, start, end)
-    attrs, _, _, pv, inner = mt.group(1, 2, 3, 4, 5)
+    attrs, pv = mt.group(1, 4)
     tm = _C_T.search(attrs)
     cell = Cell(row, col, start, end, tm.group(1).decode("ascii") if tm else None)
     if (row, col) in sheet.values:
         cell.has_v = True
         cell.value = sheet.values[(row, col)]
-    if pv is not None:
+    if pv is not None and b"t" not in attrs:
         cell.vspan = mt.span(4)
     return cell
 

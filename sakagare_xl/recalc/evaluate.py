@@ -329,9 +329,13 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
         return hit
 
     # every formula cell, in document order; ``in_order``: that order is (sheet, row, col) order
-    ours_of: dict[int, bool] = {}  # id(Compiled) → calls one of our functions
+    specs: dict[int, tuple] = {}  # id(Compiled) → (ours, has a problem, references), see _spec
     in_order = True
     has_array = False
+    any_bad = False
+    n_ours = 0
+    lacking: list[FormulaCell] = []  # formulas without a cached value
+    forward: list[tuple] = []  # (formula, area) where the area does not lie wholly before the formula
     last = (-1, 0, 0)
     for sheet in wb.sheets:
         if sheet is None:
@@ -347,9 +351,21 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
                 comp = compile_formula(cell.master.formula, cell.master.row, cell.master.col)
             else:
                 comp = compile_formula(cell.formula, r, c)
+            spec = specs.get(id(comp))
+            if spec is None:
+                spec = specs[id(comp)] = _spec(ev, comp)
+            ours, bad, refs = spec
             fc = FormulaCell(s, r, c, cell, comp)
+            key = fc.key
             areas = fc.areas
-            for ref in comp.refs:
+            for dr, dc, ref in refs:
+                if ref is None:  # a relative cell on the same sheet
+                    rr = r + dr
+                    cc = c + dc
+                    areas.append((s, rr, cc, rr, cc))
+                    if dr > 0 or (dr == 0 and dc >= 0):
+                        forward.append((fc, areas[-1]))
+                    continue
                 if type(ref) is RefTemplate:
                     if ref.sheet is None:
                         si = s
@@ -358,23 +374,31 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
                             si = ev.sheet_index(ref.sheet)
                         except Err:
                             continue
-                    areas.append((si,) + ref.bounds(r, c))
+                    more = ((si,) + ref.bounds(r, c),)
                 else:
-                    areas.extend(resolve_name(ref, s))
-            ours = ours_of.get(id(comp))
-            if ours is None:
-                ours = ours_of[id(comp)] = any(ev.resolve_udf(raw, cands) for raw, cands in comp.udfs)
-            fc.ours = ours
+                    more = resolve_name(ref, s)
+                for ar in more:
+                    areas.append(ar)
+                    si, _, _, r2, c2 = ar
+                    if not (si < s or (si == s and (r2 < r or (r2 == r and c2 < c)))):
+                        forward.append((fc, ar))
+            if ours:
+                fc.ours = True
+                n_ours += 1
+            if bad:
+                any_bad = True
+            if not cell.has_v:
+                lacking.append(fc)
             if fc.is_array and cell.fref:
                 has_array = True
                 r1, c1, r2, c2 = cell.fref
                 fc.outputs = tuple((s, rr, cc) for rr in range(r1, r2 + 1) for cc in range(c1, c2 + 1))
             else:
-                fc.outputs = (fc.key,)
-            if fc.key <= last:
+                fc.outputs = (key,)
+            if key <= last:
                 in_order = False
-            last = fc.key
-            fcells[fc.key] = fc
+            last = key
+            fcells[key] = fc
             lst.append(fc)
 
     # owner of each output cell (array members belong to their master)
@@ -412,19 +436,12 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
     # Row-major order is a valid evaluation order when every formula reads only formula cells before
     # it (sheet, row, column): then one forward pass finds what depends on ours, and no cycle exists.
     # Anything else (arrays, a reference forward or to itself) takes the general graph below.
-    simple = in_order and not has_array
+    simple = in_order and not has_array and not any_bad  # (a workbook with problems: messages in the usual order)
     if simple:
-        for fc in fcells.values():
-            s, r, c = fc.key
-            for ar in fc.areas:
-                si, _, _, r2, c2 = ar
-                if si < s or (si == s and (r2 < r or (r2 == r and c2 < c))):
-                    continue  # the whole area lies before the cell
-                key = fc.key
-                if any(o >= key for o, _ in formula_cells_in(ar)):
-                    simple = False
-                    break
-            if not simple:
+        for fc, ar in forward:  # areas that do not lie wholly before their formula: any formula at or after it?
+            key = fc.key
+            if any(o >= key for o, _ in formula_cells_in(ar)):
+                simple = False
                 break
 
     if simple:
@@ -435,7 +452,7 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
 
     # precedents without a cached value
     needed: dict[tuple, FormulaCell] = dict(dirty)
-    work = list(needed.values()) if has_array or _lacking_values(fcells, dirty) else []
+    work = list(needed.values()) if has_array or any(fc.key not in dirty for fc in lacking) else []
     while work:
         fc = work.pop()
         for ar in fc.areas:
@@ -450,14 +467,9 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
         order = [fc for fc in fcells.values() if fc.key in needed]
 
     # check before evaluating anything: unknown/unsupported functions, syntax
-    bad_comp: dict[int, bool] = {}
-    for fc in needed.values():
+    for fc in needed.values() if any_bad else ():
         comp = fc.comp
-        bad = bad_comp.get(id(comp))
-        if bad is None:
-            bad = bad_comp[id(comp)] = bool(comp.problems) or any(
-                ev.resolve_udf(raw, cands) is None for raw, cands in comp.udfs)
-        if not bad:
+        if not specs[id(comp)][1]:
             continue
         where = (_sheet_name(wb, fc.s), a1(fc.r, fc.c))
         for msg in comp.problems:
@@ -468,16 +480,22 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
 
     if order is None:
         order = _graph_order(wb, needed, formula_cells_in, problems)
-    ours = sum(1 for fc in fcells.values() if fc.ours)
-    return Plan(order, problems, ours)
+    return Plan(order, problems, n_ours)
 
 
-def _lacking_values(fcells: dict, dirty: dict) -> bool:
-    """Is there a formula outside ``dirty`` without a cached value (which ``dirty`` may need)?"""
-    for k, fc in fcells.items():
-        if not fc.cell.has_v and k not in dirty:
-            return True
-    return False
+def _spec(ev: Evaluator, comp: Compiled) -> tuple:
+    """What the planner needs of a compiled formula, once per workbook: (calls ours, has a problem,
+    its references in order as (drow, dcol, None) for a relative cell on the same sheet, else (0, 0, ref))."""
+    ours = any(ev.resolve_udf(raw, cands) for raw, cands in comp.udfs)
+    bad = bool(comp.problems) or any(ev.resolve_udf(raw, cands) is None for raw, cands in comp.udfs)
+    refs = []
+    for ref in comp.refs:
+        if (type(ref) is RefTemplate and ref.sheet is None and ref.r1 == ref.r2 and ref.c1 == ref.c2
+                and not (ref.r1abs or ref.r2abs or ref.c1abs or ref.c2abs)):
+            refs.append((ref.r1, ref.c1, None))
+        else:
+            refs.append((0, 0, ref))
+    return ours, bad, tuple(refs)
 
 
 def _simple_dirty(fcells: dict, overrides: set, formula_cells_in) -> tuple[list, dict]:

@@ -39,6 +39,8 @@ def _escape(text: str) -> bytes:
 def encode_value(v) -> tuple[bytes | None, bytes]:
     """(t attribute or None, <v> text) for a value."""
     t = type(v)
+    if t is float and v.is_integer() and abs(v) < 1e15:
+        return None, b"%d" % v
     if t is float or t is int:
         if v != v or v in (float("inf"), float("-inf")):
             return b"e", b"#NUM!"
@@ -109,7 +111,7 @@ def patch_sheet(sheet: Sheet, new_values: dict[tuple[int, int], object]) -> byte
         cell = sheet.cell(r, c)
         if cell is not None and cell.start >= 0:
             vspan = cell.vspan
-            if tval is None and cell.t is None and vspan is not None and not _T_ATTR.search(xml, cell.start, vspan[0]):
+            if tval is None and vspan is not None:
                 # a number into a cell without a t attribute: only the text of <v> changes (what
                 # _patched_element would give, without rebuilding the element)
                 edits.append((vspan[0], vspan[1], vtext))
