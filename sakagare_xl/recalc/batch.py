@@ -183,12 +183,22 @@ def _work(args: tuple[Task, Options]) -> Row:
     return process(*args)
 
 
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def run_batch(tasks: list[Task], options: Options, jobs: int = 1, progress: bool = True) -> list[Row]:
     """Process the tasks (in ``jobs`` processes) and return the rows in task order."""
-    from tqdm import tqdm
+    if progress and getattr(sys.stderr, "isatty", lambda: False)():
+        from tqdm import tqdm
 
-    bar = tqdm(total=len(tasks), unit="fil", desc="recalc", file=sys.stderr, disable=None if progress else True,
-               leave=False)
+        bar = tqdm(total=len(tasks), unit="fil", desc="recalc", file=sys.stderr, leave=False)
+    else:  # no bar (tqdm would disable itself off a terminal); not even imported
+        bar = _NoBar()
     rows: list[Row] = []
     try:
         if jobs <= 1 or len(tasks) <= 1:

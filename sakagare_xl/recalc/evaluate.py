@@ -480,6 +480,9 @@ def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
 
     if order is None:
         order = _graph_order(wb, needed, formula_cells_in, problems)
+    # resolve_name refers to itself through its closure: unbind it, so that plain reference counting
+    # frees the workbook at once (a cycle would keep tens of thousands of objects for the garbage collector)
+    resolve_name = None  # noqa: F841
     return Plan(order, problems, n_ours)
 
 

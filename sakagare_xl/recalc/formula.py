@@ -25,10 +25,40 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
-from openpyxl.formula import Tokenizer
-from openpyxl.formula.tokenizer import Token, TokenizerError
-
 from .cells import DIV0, MAX_COL, MAX_ROW, NA, NUM, REF, VALUE, XLError, col_number
+
+
+def _openpyxl_tokenizer():
+    """openpyxl's formula tokenizer module (``openpyxl/formula/tokenizer.py``).
+
+    Importing it the usual way runs ``openpyxl/__init__`` first, which loads the whole workbook model
+    and, when installed, numpy: about 0.2 s of every ``sakagare-xl recalc`` process, for a module that
+    needs nothing but :mod:`re`. So when openpyxl is not imported yet, the module is loaded on its own
+    from openpyxl's installed files; anything unexpected falls back to the plain import.
+    """
+    import sys
+
+    if "openpyxl" not in sys.modules:
+        try:
+            import importlib.util
+
+            spec = importlib.util.find_spec("openpyxl")
+            folder = list(spec.submodule_search_locations or ())[0] if spec else None
+            path = folder and __import__("os").path.join(folder, "formula", "tokenizer.py")
+            sub = importlib.util.spec_from_file_location("sakagare_xl.recalc._openpyxl_tokenizer", path)
+            module = importlib.util.module_from_spec(sub)
+            sub.loader.exec_module(module)
+            module.Tokenizer, module.Token, module.TokenizerError  # noqa: B018 - the names we use
+            return module
+        except Exception:  # noqa: BLE001 - any surprise: the ordinary import below
+            pass
+    from openpyxl.formula import tokenizer
+
+    return tokenizer
+
+
+_tok = _openpyxl_tokenizer()
+Tokenizer, Token, TokenizerError = _tok.Tokenizer, _tok.Token, _tok.TokenizerError
 
 
 class Err(Exception):
@@ -911,6 +941,9 @@ def _percent(fa):
 
 
 def _udf_call(raw_name, cands, args):
+    # a single-cell reference is passed as its value (what ctx.call_udf would read from the Area anyway)
+    args = [getattr(f, "vget", None) or f for f in args]
+
     def fn(ctx, s, r, c):
         return ctx.call_udf(raw_name, cands, [f(ctx, s, r, c) for f in args], s, r, c)
 

@@ -128,3 +128,17 @@ def test_shape_key(a, b, same):
 )
 def test_udf_spellings(raw, expected):
     assert udf_candidates(raw) == expected
+
+
+def test_tokenizer_loaded_on_its_own_is_openpyxls():
+    # formula.py loads openpyxl/formula/tokenizer.py without running openpyxl/__init__ (0.2 s per
+    # process); the tokens must be exactly openpyxl's
+    from openpyxl.formula.tokenizer import Tokenizer as Original
+
+    from sakagare_xl.recalc import formula
+
+    for text in ["=MIN(E9,D9+G9)", "=TILLAGG(D8,$B$3,F8)", "='Blad 1'!A1:B2*-2%", '=IF(A1<>"x",{1,2;3,4},#N/A)',
+                 "=_xldudf_SAKAGARE_COVERAGE(Sak, 1 500 000)", "=SUM(A:A 1:1)", "=A1:INDEX(B:B,3)"]:
+        got = [(t.value, t.type, t.subtype) for t in formula.Tokenizer(text).items]
+        want = [(t.value, t.type, t.subtype) for t in Original(text).items]
+        assert got == want, text
