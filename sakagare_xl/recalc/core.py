@@ -122,11 +122,15 @@ def _recalc_bytes(data, functions, overrides, write_errors, today) -> Outcome:
 
     # what changed
     per_sheet: dict[int, dict[tuple[int, int], object]] = {}
+    last_s = -1
     for (s, r, c), new in ev.values.items():
-        old = wb.sheets[s].values.get((r, c), _NOTSET)  # the cached value in the file, when it has one
+        if s != last_s:
+            last_s, cached, changes = s, wb.sheets[s].values, per_sheet.setdefault(s, {})
+        old = cached.get((r, c), _NOTSET)  # the cached value in the file, when it has one
         if old is not _NOTSET and (old == new if type(old) is float and type(new) is float else same_value(old, new)):
             continue
-        per_sheet.setdefault(s, {})[(r, c)] = new
+        changes[(r, c)] = new
+    per_sheet = {s: vals for s, vals in per_sheet.items() if vals}
     changed = sum(len(v) for v in per_sheet.values())
     out = Outcome(STATUS_OK if changed else STATUS_UNCHANGED, changed=changed, ours=plan.ours, evaluated=len(plan.order))
     _summary(ev, out)

@@ -293,7 +293,58 @@ def _sheet_name(wb: Workbook, s: int) -> str:
 _DATATABLE = Compiled(None, (), (), ("datatabeller (t=\"dataTable\") stöds inte",))
 
 
+#: plans by workbook structure (see :func:`_structure_key`): a batch of workbooks made from one template
+#: has the same formulas in the same cells, and then the same plan
+_PLANS: dict[tuple, Plan] = {}
+PLANS_LIMIT = 8
+
+
 def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
+    """Which formula cells to evaluate, in which order, and what stops the workbook (see the module doc)."""
+    key = _structure_key(ev, overrides)
+    if key is not None:
+        hit = _PLANS.get(key)
+        if hit is not None:
+            return hit
+    plan = _build_plan(ev, overrides)
+    if key is not None:
+        if len(_PLANS) >= PLANS_LIMIT:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = plan
+    return plan
+
+
+def _structure_key(ev: Evaluator, overrides: set) -> tuple | None:
+    """Everything :func:`_build_plan` reads, as one hashable value: the names of our functions, the
+    overridden cells, the defined names, the sheets' names and order and every formula cell (position,
+    text, kind, shared master, whether it has a cached value). Values of cells do not enter a plan.
+    ``None`` (no reuse) for array formulas, whose plan also depends on which cells in their range hold
+    values."""
+    wb = ev.wb
+    parts: list = [tuple(sorted(ev.functions)), tuple(sorted(overrides)),
+                   tuple((k, dn.text) for k, dn in wb.names.items())]
+    for sheet in wb.sheets:
+        if sheet is None:
+            parts.append(None)
+            continue
+        formulas = []
+        for (r, c), cell in sheet.cells.items():
+            f = cell.formula
+            if f is None:
+                continue
+            ftype = cell.ftype
+            if ftype is None:
+                formulas.append((r, c, f, cell.has_v))
+            elif ftype == "array":
+                return None
+            else:
+                m = cell.master
+                formulas.append((r, c, f, cell.has_v, ftype, None if m is None else (m.row, m.col)))
+        parts.append((sheet.name, tuple(formulas)))
+    return tuple(parts)
+
+
+def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
     wb = ev.wb
     problems: list[Problem] = []
     fcells: dict[tuple[int, int, int], FormulaCell] = {}

@@ -106,14 +106,27 @@ def patch_sheet(sheet: Sheet, new_values: dict[tuple[int, int], object]) -> byte
     inserts: dict[int, list[tuple[int, bytes]]] = {}
     pm = re.search(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?=[\s/>])", xml)
     prefix = pm.group(1) if pm else b""
+    cells = sheet.cells
     for (r, c), v in new_values.items():
+        if type(v) is float:
+            cell = cells.get((r, c))
+            if cell is not None and cell.vspan is not None and v - v == 0.0:  # finite
+                # a number into a cell without a t attribute: only the text of <v> changes (what
+                # _patched_element would give, without rebuilding the element); text as number_text
+                if v.is_integer() and abs(v) < 1e15:
+                    vt = b"%d" % v
+                else:
+                    vt = repr(v).encode("ascii")
+                    if b"e" in vt:
+                        vt = vt.replace(b"e+", b"E+").replace(b"e-", b"E-")
+                edits.append((cell.vspan[0], cell.vspan[1], vt))
+                continue
         tval, vtext = encode_value(v)
         cell = sheet.cell(r, c)
         if cell is not None and cell.start >= 0:
             vspan = cell.vspan
             if tval is None and vspan is not None:
-                # a number into a cell without a t attribute: only the text of <v> changes (what
-                # _patched_element would give, without rebuilding the element)
+                # a number into a cell without a t attribute: only the text of <v> changes
                 edits.append((vspan[0], vspan[1], vtext))
             else:
                 edits.append((cell.start, cell.end, _patched_element(xml, cell, tval, vtext)))

@@ -236,3 +236,43 @@ def test_text_and_bool_results_set_type(tmp_path):
     xml = members(out.data)[SHEET]
     assert b'<c r="E1" t="str"><f>IF(B1&gt;1,"stor","liten")</f><v>stor</v></c>' in xml
     assert b'<c r="E2" t="b"><f>B1&gt;1</f><v>1</v></c>' in xml
+
+
+def _without_cached_values(data: bytes) -> bytes:
+    import io
+    import re
+    import zipfile
+
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename == SHEET:
+                body = re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1", body)
+            zout.writestr(info, body)
+    return buf.getvalue()
+
+
+def test_plan_reused_only_for_the_same_structure(tmp_path):
+    # evaluate.build_plan keeps plans by workbook structure (formulas, names, sheets, which formulas
+    # have cached values, overrides); every outcome must be what a fresh plan gives
+    from sakagare_xl.recalc import evaluate
+
+    def extra(wb, ws):
+        ws.write_formula("E1", "=DUBBEL(D1)", None, 0)
+        wb.define_name("Kopeskilling", "='Blad 1'!$A$1")
+
+    books = [build(tmp_path / f"{k}.xlsx", stale=k, extra=extra).read_bytes() for k in range(3)]
+    books.append(_without_cached_values(books[0]))  # same formulas, but D1 (needed by E1) has no value
+    runs = [(b, {}) for b in books] + [(b, {"kopeskilling": 7.0}) for b in books]
+    fresh = []
+    for data, overrides in runs:
+        evaluate._PLANS.clear()
+        fresh.append(vars(recalc_bytes(data, FAKE, overrides)))
+    evaluate._PLANS.clear()
+    for _ in range(2):  # the second round finds every plan in the cache
+        reused = [vars(recalc_bytes(data, FAKE, overrides)) for data, overrides in runs]
+        assert reused == fresh
+    assert len(evaluate._PLANS) == 4  # with/without D1's value × with/without the override
+    assert cached(fresh[3]["data"])["D1"] == 100 and cached(fresh[0]["data"]).get("D1") == 100
