@@ -122,26 +122,30 @@ def ooxml_unescape(s: str) -> str:
 class Cell:
     """One ``<c>`` element (or a cell to be created)."""
 
-    # defaults as class attributes: a cell sets only what it has (thousands are made per sheet)
-    value: object = None
-    has_v: bool = False
-    formula: str | None = None  # formula text (without '='), for shared children the master's
+    # the common attributes in slots; the rare ones are class-level defaults that an instance
+    # overrides in its __dict__ when it has them (thousands of cells are made per sheet)
+    __slots__ = ("row", "col", "start", "end", "t", "value", "has_v", "formula", "vspan", "__dict__")
     ftype: str | None = None  # None (normal), "shared", "array", "dataTable"
     fref: tuple[int, int, int, int] | None = None  # array: (r1, c1, r2, c2)
     si: str | None = None
     master: "Cell | None" = None  # shared child: the master cell
     array_master: "Cell | None" = None  # a cell inside an array formula's range (not its master)
-    #: byte span of the text of ``<v>`` when the element is exactly ``<c ..>[<f>..</f>]<v>..</v></c>`` and its
-    #: attributes have no letter t (so surely no t attribute): a number is then patched in by replacing
-    #: only those bytes
-    vspan: tuple[int, int] | None = None
 
-    def __init__(self, row: int, col: int, start: int = -1, end: int = -1, t: str | None = None):
+    def __init__(self, row: int, col: int, start: int = -1, end: int = -1, t: str | None = None,
+                 value: object = None, has_v: bool = False, formula: str | None = None,
+                 vspan: tuple[int, int] | None = None):
         self.row = row
         self.col = col
         self.start = start  # byte span of the element in the sheet XML; -1 = not present
         self.end = end
         self.t = t  # the t attribute as written
+        self.value = value
+        self.has_v = has_v
+        self.formula = formula  # formula text (without '='), for shared children the master's
+        #: byte span of the text of ``<v>`` when the element is exactly ``<c ..>[<f>..</f>]<v>..</v></c>``
+        #: and its attributes have no letter t (so surely no t attribute): a number is then patched in
+        #: by replacing only those bytes
+        self.vspan = vspan
 
     def __repr__(self) -> str:
         return f"Cell({a1(self.row, self.col)}, value={self.value!r}, formula={self.formula!r})"
@@ -385,8 +389,6 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             spans[(row, col)] = mt.span()
             continue
         if fv is not None:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
-            cell = Cell(row, col, mt.start(), mt.end(), tstr)
-            cell.has_v = True
             if tstr is None or tstr == "n":
                 if fv:
                     try:
@@ -397,11 +399,11 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                     v = ""  # an empty <v></v> (decode_value: XlsxWriter's empty-text result)
             else:
                 v = _decode(tstr, fv, shared, sheet, row, col)
-            cell.value = values[(row, col)] = v
-            cell.formula = xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8")
-            if b"t" not in attrs:  # surely no t attribute (see Cell.vspan)
-                cell.vspan = mt.span(3)
-            cells[(row, col)] = cell
+            values[(row, col)] = v
+            start, end = mt.span()
+            cells[(row, col)] = Cell(row, col, start, end, tstr, v, True,
+                                     xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8"),
+                                     mt.span(3) if b"t" not in attrs else None)  # (see Cell.vspan)
             continue
         if istr is not None and tstr == "inlineStr":  # <c .. t="inlineStr"><is><t>text</t></is></c>
             values[(row, col)] = ooxml_unescape(xml_text(istr))

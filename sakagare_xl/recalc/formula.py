@@ -1059,6 +1059,20 @@ def _agg(name, reducer, empty):
                 return empty
             return reducer(nums)
 
+        if len(pairs) == 2 and (reducer is min or reducer is max):
+            # MIN(x, y) / MAX(x, y) of two numbers, the common case, without the list; anything else
+            # (text, a range, an error, a blank) goes through fn above
+            (a0, g0), (a1, g1) = pairs
+            general = fn
+
+            def fn(ctx, s, r, c):  # noqa: F811
+                x = a0(ctx, s, r, c) if g0 is None else g0(ctx, s, r, c)
+                if type(x) is float:
+                    y = a1(ctx, s, r, c) if g1 is None else g1(ctx, s, r, c)
+                    if type(y) is float:
+                        return reducer(x, y)
+                return general(ctx, s, r, c)
+
         return fn
 
     BUILTINS[name] = (1, 255, maker)

@@ -1,6 +1,6 @@
 """Time and profile recalc on the bench's generated workbooks (not a test; run by hand).
 
-    python tests/recalc/profile_recalc.py [--rows 20,1000] [--n 20] [--profile] [--cli]
+    python tests/recalc/profile_recalc.py [--rows 20,1000] [--n 20] [--profile] [--cli] [--tree DIR]
 
 Uses ``bench.workbooks.make_ours`` (the peers' workbooks with ``G = TILLAGG(D,$B$3,F)``, no cached
 values), then per size, in one process (imports and the first file excluded):
@@ -10,6 +10,9 @@ values), then per size, in one process (imports and the first file excluded):
 * ``process``: ``batch.process`` per file with ``--out`` (file read, the above, atomic write with fsync);
 * with ``--cli``: ``python -m sakagare_xl recalc --out`` over the folder (whole process, interpreter start);
 * with ``--profile``: a cProfile of ``recalc_bytes`` over the files, top entries by own time.
+
+``--tree DIR`` measures the ``sakagare_xl`` of another checkout (e.g. a ``git worktree`` of an older
+commit), for before/after numbers on the same machine in the same minute.
 
 Medians of a few runs are printed in milliseconds per file. Outputs are checked with the bench's
 ``check_ours`` (against ``sakmodel.compute``).
@@ -31,6 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+TREE = ROOT
+if "--tree" in sys.argv:  # before anything imports sakagare_xl
+    TREE = Path(sys.argv[sys.argv.index("--tree") + 1]).resolve()
+    sys.path.insert(0, str(TREE))
 
 from bench import workbooks as W  # noqa: E402
 from bench.recalc_bench import floor_one  # noqa: E402
@@ -55,7 +62,11 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--cli", action="store_true")
+    ap.add_argument("--tree", default=None, help="the checkout whose sakagare_xl is measured")
     a = ap.parse_args()
+    import sakagare_xl
+
+    print(f"sakagare_xl from {Path(sakagare_xl.__file__).parent}")
     tmp = Path(tempfile.mkdtemp(prefix="recalc-profile-"))
     try:
         for rows in [int(x) for x in a.rows.split(",")]:
@@ -77,7 +88,7 @@ def main() -> None:
                 def cli():
                     shutil.rmtree(out, ignore_errors=True)
                     subprocess.run([sys.executable, "-m", "sakagare_xl", "recalc", "--out", str(out), "--no-progress",
-                                    "--quiet", str(src)], check=True)
+                                    "--quiet", str(src)], check=True, cwd=TREE, stdout=subprocess.DEVNULL)
                 line += f" | CLI {_median(cli, a.reps) / a.n * 1000:7.2f} ms"
             print(line, flush=True)
             if bad[2]:
