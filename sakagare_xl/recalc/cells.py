@@ -22,6 +22,7 @@ from .ooxml import (
     check_xml,
     parse_xml,
     read_rels,
+    rels_path,
     workbook_part,
 )
 
@@ -555,8 +556,14 @@ def read_workbook(pkg: Package) -> Workbook:
         name = el.get("name", "")
         all_names.append(name)
         rid = el.get(f"{{{NS_REL}}}id", "")
-        typ, target = rels.get(rid, ("", ""))
-        if typ != REL_WORKSHEET or not pkg.has(target):
+        if rid not in rels:
+            raise PackageError(
+                f"bladet {name} saknar sin relation ({rid or 'inget r:id'}) i {rels_path(part)}; filen är skadad",
+                "skadad fil")
+        typ, target = rels[rid]
+        if typ == REL_WORKSHEET and not pkg.has(target):
+            raise PackageError(f"delen {target} saknas (bladet {name}); filen är skadad", "skadad fil")
+        if typ != REL_WORKSHEET:
             others.add(name.upper())
             sheets.append(None)  # keeps localSheetId positions
             continue

@@ -151,8 +151,7 @@ def _recalc_bytes(data, functions, overrides, write_errors, today) -> Outcome:
 
 def _problems(problems: list[Problem], ours: int) -> Outcome:
     kinds = {p.kind for p in problems}
-    status = "okänd funktion" if "okänd funktion" in kinds else (
-        "cirkelreferens" if "cirkelreferens" in kinds else "stöds inte")
+    status = next((k for k in ("fel i arbetsboken", "okänd funktion", "cirkelreferens") if k in kinds), "stöds inte")
     seen = []
     for p in problems:
         t = p.text()

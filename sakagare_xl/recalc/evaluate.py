@@ -529,12 +529,85 @@ def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
             if ev.resolve_udf(raw, cands) is None:
                 problems.append(Problem("okänd funktion", *where, f"okänd funktion {raw}; filen lämnas orörd"))
 
+    problems.extend(_unresolved_problems(ev, needed))
     if order is None:
         order = _graph_order(wb, needed, formula_cells_in, problems)
     # resolve_name refers to itself through its closure: unbind it, so that plain reference counting
     # frees the workbook at once (a cycle would keep tens of thousands of objects for the garbage collector)
     resolve_name = None  # noqa: F841
     return Plan(order, problems, n_ours)
+
+
+def _unresolved_problems(ev: Evaluator, cells) -> list[Problem]:
+    """References of the cells to evaluate that cannot be resolved: a name that is not defined, a
+    sheet that does not exist (also inside a name's definition). Those are faults of the workbook, not
+    values: one problem per fault, at its first cell (sheet, row, column order), with the number of
+    other cells that have it. A ``#REF!`` written literally in a formula (as Excel leaves it after a
+    deleted row) is not one of these; it stays an Excel error value."""
+    found: dict[str, list[tuple[tuple[int, int, int], str]]] = {}  # names are case-insensitive
+    cache: dict[tuple[int, int], tuple[str, ...]] = {}
+    for fc in cells.values():
+        key = (id(fc.comp), fc.s)
+        msgs = cache.get(key)
+        if msgs is None:
+            msgs = cache[key] = tuple(_unresolved_refs(ev, fc.comp.refs, fc.s, None, set()))
+        for msg in msgs:
+            found.setdefault(msg.upper(), []).append((fc.key, msg))
+    out = []
+    for hits in found.values():
+        first, msg = min(hits)
+        s, r, c = first
+        n = len(hits) - 1
+        more = "" if n == 0 else (" (också i 1 annan cell)" if n == 1 else f" (också i {n} andra celler)")
+        out.append((first, Problem("fel i arbetsboken", _sheet_name(ev.wb, s), a1(r, c),
+                                   f"{msg}{more}; filen lämnas orörd")))
+    out.sort(key=lambda item: item[0])
+    return [p for _, p in out]
+
+
+def _unresolved_refs(ev: Evaluator, refs, s: int, owner: str | None, seen: set) -> list[str]:
+    """Swedish messages for the references in ``refs`` (read on sheet ``s``; inside the definition of
+    the name ``owner`` when given) that cannot be resolved."""
+    wb = ev.wb
+    out: list[str] = []
+
+    def sheet_missing(sheet: str) -> str | None:
+        if sheet.upper() in ev._sidx:
+            return None
+        chart = sheet.upper() in wb.other_sheets  # a chartsheet or the like: no cells
+        if owner is None:
+            return f"bladet {sheet} {'är inget kalkylblad' if chart else 'finns inte i arbetsboken'}"
+        return f"namnet {owner} pekar på bladet {sheet}, som {'inte är något kalkylblad' if chart else 'inte finns i arbetsboken'}"
+
+    for ref in refs:
+        if ref.sheet is not None:
+            msg = sheet_missing(ref.sheet)
+            if msg is not None:
+                if msg not in out:
+                    out.append(msg)
+                continue
+        if type(ref) is not NameRef:
+            continue
+        scope = s if ref.sheet is None else ev._sidx[ref.sheet.upper()]
+        dn = wb.defined_name(ref.name, scope)
+        if dn is None:
+            spelling = ref.spelling or ref.name
+            msg = (f"namnet {spelling} finns inte i arbetsboken" if owner is None
+                   else f"namnet {owner} använder namnet {spelling}, som inte finns i arbetsboken")
+            if msg not in out:
+                out.append(msg)
+            continue
+        if id(dn) in seen:
+            continue
+        seen.add(id(dn))
+        try:
+            comp, home = ev._compile_name(dn)
+        except Unsupported:
+            continue  # reported when the name is evaluated
+        for msg in _unresolved_refs(ev, comp.refs, home, dn.name, seen):
+            if msg not in out:
+                out.append(msg)
+    return out
 
 
 def _spec(ev: Evaluator, comp: Compiled) -> tuple:

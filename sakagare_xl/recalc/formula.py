@@ -251,6 +251,7 @@ class RefTemplate:
 class NameRef:
     sheet: str | None
     name: str  # upper-case
+    spelling: str = field(default="", compare=False)  # as written in the formula (for messages)
 
 
 def _split_sheet(text: str) -> tuple[str | None, str]:
@@ -302,7 +303,7 @@ def parse_reference(text: str, row: int, col: int) -> RefTemplate | NameRef | XL
                 r2 if m.group(3) else r2 - row, bool(m.group(3)), MAX_COL, True,
             )
     if len(parts) == 1 and _NAME_OK.match(ref) and "[" not in ref:
-        return NameRef(sheet, ref.upper())
+        return NameRef(sheet, ref.upper(), ref)
     raise Unsupported(f"kan inte läsa referensen {text}")
 
 
