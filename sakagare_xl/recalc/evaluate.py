@@ -2,7 +2,8 @@
 
 The cells recomputed are: every formula that calls one of our functions, every formula that depends on
 one of those (or on an overridden input cell), transitively, and every formula precedent of those that
-has no cached value. Everything else keeps its cached value and is read as it is. The order is
+has no cached value; then, optionally, every other formula without a cached value that can be evaluated
+(see :func:`_optional`). Everything else keeps its cached value and is read as it is. The order is
 topological over the cell references (ranges included); a cycle is reported, never iterated.
 
 Our functions are called through a registry (``{"COVERAGE": callable, ...}``) with Excel-shaped
@@ -284,6 +285,9 @@ class Plan:
     order: list  # FormulaCell in evaluation order
     problems: list  # Problem
     ours: int  # number of formula cells calling our functions
+    #: formulas without a cached value that nothing of ours needs (at the end of ``order``): key → the
+    #: keys of such formulas it reads; one that cannot be evaluated is skipped (left without a value)
+    optional: dict = field(default_factory=dict)
 
 
 def _sheet_name(wb: Workbook, s: int) -> str:
@@ -532,10 +536,53 @@ def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
     problems.extend(_unresolved_problems(ev, needed))
     if order is None:
         order = _graph_order(wb, needed, formula_cells_in, problems)
+    optional: dict = {}
+    extra = {fc.key: fc for fc in lacking if fc.key not in needed}
+    if extra and not problems:
+        more, optional = _optional(ev, extra, specs, formula_cells_in)
+        order = order + more
     # resolve_name refers to itself through its closure: unbind it, so that plain reference counting
     # frees the workbook at once (a cycle would keep tens of thousands of objects for the garbage collector)
     resolve_name = None  # noqa: F841
-    return Plan(order, problems, n_ours)
+    return Plan(order, problems, n_ours, optional)
+
+
+def _optional(ev: Evaluator, extra: dict, specs: dict, formula_cells_in) -> tuple[list, dict]:
+    """Order and precedents of the formulas without a cached value that nothing of ours needs, so that
+    a viewer that does not recalculate sees their values too. Those recalc cannot evaluate (an unknown
+    or unsupported function, a reference it cannot resolve, a circular reference), and every one that
+    reads such a formula, are left out: they stay as they are, and the workbook is not refused for them."""
+    cycles: set = set()
+    order = _graph_order(ev.wb, extra, formula_cells_in, [], cycles)
+    prec: dict = {}
+    readers: dict = {}
+    skip = set(cycles)
+    cache: dict = {}
+    for key, fc in extra.items():
+        ps = []
+        for ar in fc.areas:
+            for _, pfc in formula_cells_in(ar):
+                k = pfc.key
+                if k in extra and k != key and k not in ps:
+                    ps.append(k)
+                    readers.setdefault(k, []).append(key)
+        prec[key] = tuple(ps)
+        if specs[id(fc.comp)][1]:
+            skip.add(key)
+            continue
+        ck = (id(fc.comp), fc.s)
+        bad = cache.get(ck)
+        if bad is None:
+            bad = cache[ck] = bool(_unresolved_refs(ev, fc.comp.refs, fc.s, None, set()))
+        if bad:
+            skip.add(key)
+    work = list(skip)
+    while work:
+        for k in readers.get(work.pop(), ()):
+            if k not in skip:
+                skip.add(k)
+                work.append(k)
+    return [fc for fc in order if fc.key not in skip], {k: v for k, v in prec.items() if k not in skip}
 
 
 def _unresolved_problems(ev: Evaluator, cells) -> list[Problem]:
@@ -688,8 +735,9 @@ def _graph_dirty(fcells: dict, overrides: set, formula_cells_in) -> dict:
     return dirty
 
 
-def _graph_order(wb: Workbook, needed: dict, formula_cells_in, problems: list) -> list:
-    """Topological order (iterative DFS) over the needed cells; cycles are reported in ``problems``."""
+def _graph_order(wb: Workbook, needed: dict, formula_cells_in, problems: list, cycles: set | None = None) -> list:
+    """Topological order (iterative DFS) over the needed cells; cycles are reported in ``problems``
+    (or, when ``cycles`` is given, their cells' keys are added to it)."""
     order: list[FormulaCell] = []
     state: dict[tuple, int] = {}  # 1 visiting, 2 done
     prec_cache: dict[tuple, list] = {}
@@ -726,6 +774,9 @@ def _graph_order(wb: Workbook, needed: dict, formula_cells_in, problems: list) -
                 stack2.append((nxt, iter(precedents(needed[nxt]))))
             elif st == 1:
                 cyclic.add(nxt)
+    if cycles is not None:
+        cycles.update(cyclic)
+        return order
     for k in sorted(cyclic):
         problems.append(Problem("cirkelreferens", _sheet_name(wb, k[0]), a1(k[1], k[2]),
                                 "formeln ingår i en cirkelreferens; filen lämnas orörd"))
@@ -738,9 +789,15 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
     problems: list[Problem] = []
     values = ev.values
     sv = ev.sv
+    optional = plan.optional
+    skipped: set = set()
     for fc in plan.order:
         s, r, c = fc.key
         is_array = fc.is_array
+        if optional and fc.key in optional:  # no cached value, nothing of ours needs it: never an error
+            if any(k in skipped for k in optional[fc.key]) or _failed(ev, fc):
+                skipped.add(fc.key)
+            continue
         try:
             out = fc.comp.fn(ev, s, r, c)
             if type(out) is float and not is_array:  # the common case
@@ -786,6 +843,23 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
                 out = out[0][0] if out and out[0] else None
             ev.set_value(s, r, c, 0.0 if out is None and fc.comp.udfs == () else ("" if out is None else out))
     return problems
+
+
+def _failed(ev: Evaluator, fc: FormulaCell) -> bool:
+    """Evaluate one optional formula (see :func:`_optional`); ``True`` when it cannot be (nothing set)."""
+    try:
+        failed = bool(evaluate_plan(ev, Plan([fc], [], 0)))
+    except RecursionError:
+        failed = True
+    if failed:  # undo the #VALUE! evaluate_plan set for it
+        for o in fc.outputs:
+            ev.values.pop(o, None)
+            old = ev.sheets[o[0]].values.get((o[1], o[2]), _NOTSET)
+            if old is _NOTSET:
+                ev.sv[o[0]].pop((o[1], o[2]), None)
+            else:
+                ev.sv[o[0]][(o[1], o[2])] = old
+    return failed
 
 
 def _fast_functions(functions: dict) -> dict:

@@ -117,3 +117,45 @@ def test_missing_sheet_relationship(tmp_path):
     assert (out.status, out.errors, out.data) == (
         "skadad fil", [f"bladet Två saknar sin relation ({rid}) i xl/_rels/workbook.xml.rels; filen är skadad"],
         None)
+
+
+# ------------------------------------------------------------ formulas without any cached value
+
+def _without_values(data: bytes, cells: tuple[str, ...]) -> bytes:
+    """The sheet with the cached value of ``cells`` removed (as a writer that stores no values leaves it)."""
+    def strip(body):
+        for ref in cells:
+            body = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*>.*?</f>)<v>[^<]*</v>', rb"\1", body, count=1)
+        return body
+    return _edit(data, "xl/worksheets/sheet1.xml", strip)
+
+
+def test_formulas_without_values_are_computed_when_possible(tmp_path):
+    def extra(wb, ws):
+        for r in range(1, 6):
+            ws.write_number(f"H{r}", r)
+        ws.write_formula("H7", "=SUM(H1:H5)", None, 0)  # computable
+        ws.write_formula("H8", "=H7*2", None, 0)  # reads a computed one
+        ws.write_formula("H9", "=OFFSET(H1,1,0)", None, 0)  # not supported: skipped, not an error
+        ws.write_formula("H10", "=H9+1", None, 0)  # reads a skipped one: skipped
+        ws.write_formula("H11", "=Okand+1", None, 0)  # unresolved name: skipped, never #NAME?
+        ws.write_formula("H12", "=H13", None, 0)  # a cycle: skipped
+        ws.write_formula("H13", "=H12", None, 0)
+        ws.write_formula("H14", "=H5/0", None, 0)  # an Excel error of the workbook's own: written
+        ws.write_formula("H15", "=H1*5", None, 5)  # has a cached value: kept
+
+    cells = ("H7", "H8", "H9", "H10", "H11", "H12", "H13", "H14")
+    data = _without_values(build(tmp_path / "v.xlsx", extra=extra).read_bytes(), cells)
+    assert all(ref not in cached(data) for ref in cells)
+    out = recalc_bytes(data, FAKE)
+    assert out.status == "ok", out.errors
+    vals = cached(out.data)
+    assert vals["H7"] == 15 and vals["H8"] == 30 and vals["H14"] == "#DIV/0!" and vals["H15"] == 5
+    for ref in ("H9", "H10", "H11", "H12", "H13"):
+        assert ref not in vals, ref
+    # only values were added: the skipped cells' XML is as it was
+    sheet = members(out.data)["xl/worksheets/sheet1.xml"]
+    for ref in ("H9", "H10", "H11", "H12", "H13"):
+        old = re.search(rb'<c r="' + ref.encode() + rb'"[^>]*>.*?</c>', members(data)["xl/worksheets/sheet1.xml"])
+        assert old.group(0) in sheet, ref
+    assert recalc_bytes(out.data, FAKE).status == "oförändrad"
