@@ -23,12 +23,10 @@ process); the in-process API with the floor and the formulas library (in-process
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 

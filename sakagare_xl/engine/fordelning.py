@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .errors import OgiltigtBelopp
-from .format import ORE, ore
+from .format import ore
 
 
 def till_ore(amount: Decimal) -> int:

@@ -24,7 +24,7 @@ Lawline 15971 (E2): costs 5 000 before D, A 85 000 + ägarhypotek 5 000, B 75 00
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any

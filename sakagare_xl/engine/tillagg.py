@@ -30,7 +30,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .errors import OgiltigtDatum, ReferensrantaSaknas
-from .format import kr, ore, pct, tal
+from .format import kr, ore, pct, tal  # noqa: F401 (ore: used by the doctests)
 from .referensranta import Referensrantetabell, nasta_halvar
 from .tid import Tid, manader_som_tid, tid
 

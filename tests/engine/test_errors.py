@@ -8,7 +8,7 @@ from sakagare_xl.case_io import arende_fran_dict
 from sakagare_xl.engine import SakagareError, berakna
 from sakagare_xl.engine.model import Fordran, Forsaljning, Inskrivning
 
-from .build import case, d, ford, pb, ratt, sale
+from .build import case, d, ford, pb, sale
 
 BASE = {
     "utmatningsdag": "2013-03-01", "fordelningsdag": "2013-09-01", "referensranta": 2, "forrattningskostnader": 0,
