@@ -386,6 +386,7 @@ class _Writer:
         ws.protect("", _PROTECT)
         ws.freeze_panes(first, 1)
         _print_setup(ws, "Sakägarförteckning – diagram")
+        ws.set_h_pagebreaks([last + 2])  # the chart on a page of its own, not cut across two
 
 
 # ---------------------------------------------------------------------- helpers
