@@ -379,6 +379,24 @@ def _forsaljning(values: dict[str, Any], where: dict[str, int], plats: _Plats) -
     return forsaljning, to_text(values.get("sokande"))
 
 
+def _rader(rows: list[list[Any]], heading: int, kolumner: dict[str, int], plats: "_Plats",
+           tabellrader: list["Tabellrad"]):
+    """The table rows below ``heading``: (nr, row index, cells by column key, cell-naming function) for each
+    row with content; an empty row is recorded in ``tabellrader`` as blank (so results keep the rows' height)."""
+    for i, r in enumerate(range(heading + 1, len(rows))):
+        nr = i + 1
+        row = rows[r]
+        cells = {key: row[c] for key, c in kolumner.items()}
+        if all(is_blank(v) for v in cells.values()):
+            tabellrader.append(Tabellrad(nr=nr, rad=r, tom=True))
+            continue
+
+        def p(key: str, _nr: int = nr, _r: int = r) -> str:
+            return plats.table(_nr, _r, key, kolumner.get(key))
+
+        yield nr, r, cells, p
+
+
 def _las_arende(
     rows: list[list[Any]],
     heading: int,
@@ -395,17 +413,7 @@ def _las_arende(
     tabellrader: list[Tabellrad] = []
     platser: dict[str, int] = {}
 
-    for i, r in enumerate(range(heading + 1, len(rows))):
-        nr = i + 1
-        row = rows[r]
-        cells = {key: row[c] for key, c in kolumner.items()}
-        if all(is_blank(v) for v in cells.values()):
-            tabellrader.append(Tabellrad(nr=nr, rad=r, tom=True))
-            continue
-
-        def p(key: str, _nr: int = nr, _r: int = r) -> str:
-            return plats.table(_nr, _r, key, kolumner.get(key))
-
+    for nr, r, cells, p in _rader(rows, heading, kolumner, plats, tabellrader):
         def get(key: str) -> Any:
             return cells.get(key)
 
@@ -577,17 +585,7 @@ def _las_lista(
     lista: list[Listrad] = []
     platser: dict[str, int] = {}
     exek_seen: int | None = None
-    for i, r in enumerate(range(heading + 1, len(rows))):
-        nr = i + 1
-        row = rows[r]
-        cells = {key: row[c] for key, c in kolumner.items()}
-        if all(is_blank(v) for v in cells.values()):
-            tabellrader.append(Tabellrad(nr=nr, rad=r, tom=True))
-            continue
-
-        def p(key: str, _nr: int = nr, _r: int = r) -> str:
-            return plats.table(_nr, _r, key, kolumner.get(key))
-
+    for nr, r, cells, p in _rader(rows, heading, kolumner, plats, tabellrader):
         ordning = to_int(cells.get("ordning"), p("ordning"), allow_blank=False, minimum=0)
         formansratt = to_decimal(cells.get("formansratt"), p("formansratt"), what="förmånsrätten")
         fordran = to_decimal(cells.get("fordran"), p("fordran"), allow_blank=True, what="fordran")
