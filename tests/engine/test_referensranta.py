@@ -16,20 +16,21 @@ d = dt.date
     (d(2012, 9, 1), D("1.50")),    # Riksbanken corrective decision 2012-07-02
     (d(2016, 12, 31), D("-0.50")),
     (d(2023, 7, 1), D("3.50")),
-    (d(2026, 6, 30), D("2.00")),   # last day of the last half-year
+    (d(2025, 1, 1), D("3.00")),    # shared/domain table: re-derived 3,00 % (effective policy rate 2,75 % on 2024-12-31)
+    (d(2026, 12, 31), D("2.00")),  # last day of the last half-year
 ])
 def test_lookup(tabell, day, expected):
     assert tabell.ranta(day) == expected
 
 
 def test_after_last_row_is_an_error_not_a_reuse(tabell):
-    with pytest.raises(ReferensrantaSaknas, match="2026-07-01.*Ange referensräntan för hand"):
-        tabell.ranta(d(2026, 7, 1))
+    with pytest.raises(ReferensrantaSaknas, match="2027-01-01.*Ange referensräntan för hand"):
+        tabell.ranta(d(2027, 1, 1))
 
 
 def test_every_row_has_source_and_status(tabell):
     assert all(s.kalla and s.status in ("verified", "unverified") for s in tabell.satser)
-    assert [s.fran for s in tabell.satser if s.status == "unverified"] == [d(2025, 1, 1), d(2025, 7, 1), d(2026, 1, 1)]
+    assert [s.fran for s in tabell.satser if s.status == "unverified"] == [d(2025, 1, 1), d(2025, 7, 1), d(2026, 1, 1), d(2026, 7, 1)]
 
 
 def test_package_copy_equals_shared_domain_table():

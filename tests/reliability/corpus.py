@@ -95,7 +95,7 @@ CASES: list[tuple] = [
      "a year that cannot be an inskrivningsdag (typo for 1970?)"),
     ("c23-outside-table.toml",
      "Fel i fältet 'referensranta': referensräntan för 1950-01-01 finns inte i tabellen (den gäller 2002-07-01 – "
-     "2026-06-30). Ange referensräntan för hand.",
+     "2026-12-31). Ange referensräntan för hand.",
      "dates before the shipped referensränta table (JB 6 kap. 3 §): no guessed rate"),
     ("c24-dates-reversed.toml",
      "Fel i försäljningen, fältet 'fordelningsdag': fördelningsdagen (2023-01-01) ligger före utmatningsdag "
@@ -159,7 +159,7 @@ def sak(row: int | None = None, col: int | None = None, value=None) -> list[list
 
 _PRIS = "Fel i argumentet pris: köpeskillingen saknas: ge den som argumentet pris eller på raden Köpeskilling i området."
 _TABELL = ("Fel i fältet 'referensranta': referensräntan för {d} finns inte i tabellen (den gäller 2002-07-01 – "
-           "2026-06-30). Ange referensräntan för hand.")
+           "2026-12-31). Ange referensräntan för hand.")
 
 # (function, args, exact message, why)
 FUNCTIONS: list[tuple] = [
