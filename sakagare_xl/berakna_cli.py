@@ -33,7 +33,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("arende", metavar="ARENDE", help="ärendefil (.toml, .json) eller ifylld mall (.xlsx, .xlsm)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.add_argument("--utan-forklaring", action="store_true", help="visa inte förklaringen till varje rad")
+    p.add_argument("--referensranta", type=_rate, metavar="RÄNTA",
+                   help="en fast referensränta i stället för ärendets (och tabellens): 2%% eller 0,02 (en andel), "
+                   "som sakagare-xl recalc; en ensam 2 vägras")
     p.set_defaults(func=run)
+
+
+def _rate(text: str) -> Decimal:
+    """``--referensranta`` → percent; the same reading and range as recalc's flag and the workbook cell."""
+    from .engine.rantesats import fran_andel
+
+    try:
+        return fran_andel(text)
+    except SakagareError as exc:
+        raise argparse.ArgumentTypeError(exc.detail) from None
 
 
 def load(path: str) -> tuple[object, list]:
@@ -48,13 +61,19 @@ def load(path: str) -> tuple[object, list]:
     return arende_fran_dict(data), dubbelutrop_fran_dict(data)
 
 
-def compute(path: str) -> Resultat:
-    """Compute the result of the case in ``path`` with the shipped referensränta table."""
+def compute(path: str, referensranta: Decimal | None = None) -> Resultat:
+    """Compute the result of the case in ``path`` with the shipped referensränta table, or with the fixed
+    ``referensranta`` (percent) from the command line, which replaces the case's own."""
+    import dataclasses
+
     from .engine import berakna, dubbelutrop_beslut
     from .engine.model import belopp
     from .referensranta_data import las_tabell
 
     arende, bids = load(path)
+    if referensranta is not None:
+        arende = dataclasses.replace(
+            arende, forsaljning=dataclasses.replace(arende.forsaljning, referensranta=referensranta))
     res = berakna(arende, las_tabell())
     if bids:
         res.extra["dubbelutrop"] = [
@@ -136,7 +155,7 @@ def render(res: Resultat, explain: bool = True) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        res = compute(args.arende)
+        res = compute(args.arende, args.referensranta)
     except SakagareError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -23,6 +23,7 @@ from typing import Any
 
 from .engine.errors import OgiltigtDatum, OgiltigtVarde, SakagareError
 from .engine.model import Arende, Fordran, Forsaljning, Inskrivning
+from .engine.rantesats import fran_procent
 
 FORSALJNING_KEYS = {
     "fastighet", "utmatningsdag", "konkurs", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "manader",
@@ -123,6 +124,8 @@ def arende_fran_dict(data: dict[str, Any]) -> Arende:
             value = _date(value, key, "försäljningen")
         elif key in ("konkurs", "rattighet_bryter_block"):
             value = _bool(value, key, "försäljningen")
+        elif key == "referensranta" and value is not None:
+            value = fran_procent(value, key, "försäljningen")  # percent; 0.02 is refused (RULES.md §8)
         kw[key] = value
     forsaljning = Forsaljning(**kw)
 

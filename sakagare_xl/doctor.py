@@ -178,37 +178,46 @@ def check_udfs() -> list[Kontroll]:
 
 
 def check_referensranta(today: _dt.date | None = None) -> list[Kontroll]:
+    """How far the shipped table reaches, how many of its values are unverified, and whether today is past it."""
+    from .engine.rantesats import ANGE_FOR_HAND, halvar, procenttext
+    from .engine.referensranta import nasta_halvar
     from .referensranta_data import las_tabell
 
     try:
         tabell = las_tabell()
     except Exception as exc:  # noqa: BLE001
         return [Kontroll("Referensränta", SAKNAS, f"tabellen kan inte läsas: {exc}")]
+    unverified = [s for s in tabell.satser if s.status != "verified"]
+    n = len(tabell.satser)
     out = [
         Kontroll(
             "Referensränta",
             OK,
-            f"{len(tabell.satser)} halvår, {tabell.forsta_dag.isoformat()} – {tabell.sista_dag.isoformat()}.",
+            f"tabellen räcker från {halvar(tabell.forsta_dag)} till {halvar(tabell.sista_dag)} "
+            f"({tabell.forsta_dag.isoformat()} – {tabell.sista_dag.isoformat()}), {n} halvår; "
+            f"{len(unverified)} av {n} värden är inte bekräftade.",
         )
     ]
     today = today or _dt.date.today()
     if today > tabell.sista_dag:
+        nasta = nasta_halvar(tabell.sista_dag)
         out.append(
             Kontroll(
                 "Referensränta",
                 VARNING,
-                f"tabellen slutar {tabell.sista_dag.isoformat()}; för senare dagar ger TILLAGG_DATUM och ärenden utan "
-                "fast referensränta ett fel. Ange räntan för hand (raden Referensränta) eller uppdatera tabellen.",
+                f"tabellen slutar {tabell.sista_dag.isoformat()} och saknar {halvar(nasta)} och senare (i dag är "
+                f"{today.isoformat()}): TILLAGG_DATUM, REFERENSRANTA och ärenden utan fast referensränta ger fel "
+                f"för de dagarna. {ANGE_FOR_HAND} Eller uppdatera tabellen.",
             )
         )
-    unverified = [s for s in tabell.satser if s.status != "verified"]
     if unverified:
-        rows = ", ".join(f"{s.fran.isoformat()} ({s.procent} %)" for s in unverified)
+        rows = ", ".join(f"{halvar(s.fran)} ({procenttext(s.procent, 2)})" for s in unverified)
         out.append(
             Kontroll(
                 "Referensränta",
                 VARNING,
-                f"{len(unverified)} värden är inte bekräftade ({rows}); kontrollera dem mot Riksbanken före användning.",
+                f"{len(unverified)} värden är inte bekräftade mot Riksbankens beslut ({rows}); "
+                "kontrollera dem före användning. Beräkningar som använder dem får en varning.",
             )
         )
     return out

@@ -35,6 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..engine.errors import OgiltigtBelopp, OgiltigtDatum, OgiltigtVarde, SaknatVarde
+from ..engine.rantesats import tolka_andel
 
 #: Day 0 of Excel's 1900 date system as Python counts it (serial 61 = 1900-03-01; the
 #: fictitious 1900-02-29 is serial 60, so serials 1..59 are one day off this epoch).
@@ -223,41 +224,28 @@ def negativ(what: str) -> str:
 def to_percent(value: Any, plats: str, *, allow_blank: bool = False) -> Decimal | None:
     """A rate given as Excel stores percentages (0.02 = 2 %) → percent as the engine wants it (2).
 
-    Text with a percent sign is read as percent (``'2 %'`` → 2). A number of 1 or more
-    (100 % or more) is refused rather than guessed at: 2 typed for 2 % would be 200 %.
+    Text with a percent sign is read as percent (``'2 %'`` → 2). A number whose percent reading is
+    outside the accepted range (−5 % … 25 %) but which would be plausible as percent is refused with
+    both readings rather than guessed at: 2 typed for 2 % would be 200 %. The rules and the range are
+    :mod:`sakagare_xl.engine.rantesats`, shared with case files and ``--referensranta``.
 
     >>> to_percent("2 %", "argumentet ref_rate"), to_percent(-0.005, "argumentet ref_rate")
     (Decimal('2'), Decimal('-0.500'))
     >>> to_percent(2, "argumentet ref_rate")
     Traceback (most recent call last):
     ...
-    sakagare_xl.engine.errors.OgiltigtVarde: Fel i argumentet ref_rate: räntan 2 betyder 200 %; skriv 2 % (eller 0,02).
+    sakagare_xl.engine.errors.OgiltigtVarde: Fel i argumentet ref_rate: 2 kan läsas som 200 % eller 2 %; räntan anges här som andel (0,02 = 2 %): skriv 0,02 eller "2 %" för 2 %.
     """
     _one_value(value, plats)
     if is_blank(value):
         if allow_blank:
             return None
         raise SaknatVarde("räntesatsen saknas.", None, plats)
-    if isinstance(value, str) and "%" in value:
-        d = _decimal_or_none(value.replace("%", ""))
-        if d is None or not d.is_finite():
-            raise OgiltigtVarde(f"en procentsats väntades, inte {_show(value)}.", None, plats)
-        percent = d
-    else:
-        d = _decimal_or_none(value)
-        if d is None or not d.is_finite():
-            raise OgiltigtVarde(f"en procentsats (t.ex. 2 %) väntades, inte {_show(value)}.", None, plats)
-        if abs(d) >= 1:
-            raise OgiltigtVarde(
-                f"räntan {_show(value)} betyder {_show(float(d * 100))} %; skriv {_show(value)} % (eller "
-                f"{str(d / 100).replace('.', ',')}).",
-                None,
-                plats,
-            )
-        percent = d * 100
-    if abs(percent) > 100:
-        raise OgiltigtVarde(f"procentsatsen {_show(value)} är orimlig.", None, plats)
-    return percent
+    pct = isinstance(value, str) and value.strip().endswith("%")
+    d = _decimal_or_none(value.strip()[:-1] if pct else value)
+    if d is None or not d.is_finite():
+        raise OgiltigtVarde(f"en procentsats (t.ex. 2 %) väntades, inte {_show(value)}.", None, plats)
+    return tolka_andel(d, pct, None, plats)
 
 
 def to_int(value: Any, plats: str, *, allow_blank: bool = True, minimum: int | None = None) -> int | None:

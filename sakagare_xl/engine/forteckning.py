@@ -32,7 +32,8 @@ from typing import Any
 from .format import kr, ore
 from .fordelning import fran_ore, till_ore, walk
 from .model import Arende, Fordran, Inskrivning
-from .referensranta import Referensrantetabell, nasta_halvar
+from .rantesats import varningar as rantevarningar
+from .referensranta import Referensrantetabell
 from .resultat import FordranResultat, Rad, Resultat
 from .tillagg import Period, Tak, fast_tak, perioder, rantefaktor
 from .validering import validera
@@ -385,22 +386,8 @@ def _settings(b: _Berakning) -> dict[str, Any]:
 
 
 def _warnings(b: _Berakning) -> list[str]:
-    out = []
-    f = b.f
-    if f.referensranta is None and f.manader is None and b.tabell is not None and f.fordelningsdag > f.startdag:
-        day = f.startdag
-        end = f.fordelningsdag if f.sakagarforteckningsdag is None else min(f.fordelningsdag, f.sakagarforteckningsdag)
-        seen = set()
-        while day < end or day == f.startdag:
-            s = b.tabell.sats(day)
-            if s.status != "verified" and s.fran not in seen:
-                seen.add(s.fran)
-                out.append(f"Referensräntan för halvåret från {s.fran.isoformat()} ({s.procent} %) är inte "
-                           f"bekräftad ({s.status}: {s.kalla}); kontrollera den mot Riksbanken.")
-            day = nasta_halvar(day)
-            if day >= end:
-                break
-    return out
+    """Rate warnings: unverified table values, a fixed rate off the 0,50 % grid (RULES.md §8, §9)."""
+    return rantevarningar(b.f, b.tabell)
 
 
 def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Resultat:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .errors import OgiltigtBelopp, OgiltigtDatum, OgiltigtVarde, visa
+from .rantesats import kontrollera_procent
 
 #: The kinds of registration (``slag``). ``inteckning`` is a mortgage; the rest are rights.
 SLAG_INTECKNING = "inteckning"
@@ -70,25 +71,14 @@ def belopp(value: object, field_name: str, where: str | None = None, *, allow_no
 
 
 def procent(value: object, field_name: str, where: str | None = None) -> Decimal:
-    """A percentage (may be negative: the referensränta has no floor).
+    """A referensränta already in percent (may be negative: it has no floor), inside the one accepted
+    range of :mod:`sakagare_xl.engine.rantesats`. Readers of typed input (case files, cells, flags) check
+    the unit first (:func:`~sakagare_xl.engine.rantesats.fran_procent`, ``fran_andel``).
 
     >>> procent(-0.5, "referensranta")
     Decimal('-0.5')
     """
-    if isinstance(value, bool) or value is None:
-        raise OgiltigtVarde(f"en procentsats väntades, inte {visa(value)}.", field_name, where)
-    try:
-        if isinstance(value, float):
-            d = Decimal(repr(value))
-        elif isinstance(value, str):
-            d = Decimal(value.strip().replace("%", "").replace(",", ".").strip())
-        else:
-            d = Decimal(value)
-    except (InvalidOperation, ValueError, TypeError):
-        raise OgiltigtVarde(f"en procentsats väntades, inte {visa(value)}.", field_name, where) from None
-    if not d.is_finite() or abs(d) > 100:
-        raise OgiltigtVarde(f"procentsatsen {visa(value)} är orimlig.", field_name, where)
-    return d
+    return kontrollera_procent(value, field_name, where)
 
 
 def _check_dag(value: object, field_name: str, where: str | None, *, allow_year: bool = False) -> None:

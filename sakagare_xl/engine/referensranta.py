@@ -11,10 +11,10 @@ A day outside the table is an error, never a silent zero or a reuse of the last 
 ...                         Rantesats(dt.date(2018, 7, 1), Decimal("-0.50"))))
 >>> t.ranta(dt.date(2018, 3, 15))
 Decimal('-0.50')
->>> t.ranta(dt.date(2019, 1, 1))
+>>> t.ranta(dt.date(2019, 1, 1))  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-sakagare_xl.engine.errors.ReferensrantaSaknas: Fel i fältet 'referensranta': referensräntan för 2019-01-01 finns inte i tabellen (den gäller 2018-01-01 – 2018-12-31). Ange referensräntan för hand.
+sakagare_xl.engine.errors.ReferensrantaSaknas: Fel i fältet 'referensranta': tabellen saknar referensräntan för första halvåret 2019 (2019-01-01); den räcker från första halvåret 2018 till andra halvåret 2018 (2018-01-01 – 2018-12-31). Ange referensräntan för hand ...
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import ReferensrantaSaknas
+from .rantesats import ANGE_FOR_HAND, halvar
 
 
 def halvarsstart(dag: _dt.date) -> _dt.date:
@@ -35,6 +36,13 @@ def halvarsstart(dag: _dt.date) -> _dt.date:
 def nasta_halvar(dag: _dt.date) -> _dt.date:
     """The first day of the half-year after the one ``dag`` falls in."""
     return _dt.date(dag.year, 7, 1) if dag.month <= 6 else _dt.date(dag.year + 1, 1, 1)
+
+
+def saknas_text(dag: _dt.date, forsta: _dt.date, sista: _dt.date) -> str:
+    """The message for a day outside the table: which half-year is missing, how far the table reaches,
+    and how to give the rate by hand (RULES.md §8, §9)."""
+    return (f"tabellen saknar referensräntan för {halvar(dag)} ({dag.isoformat()}); den räcker från "
+            f"{halvar(forsta)} till {halvar(sista)} ({forsta.isoformat()} – {sista.isoformat()}). {ANGE_FOR_HAND}")
 
 
 @dataclass(frozen=True)
@@ -81,11 +89,7 @@ class Referensrantetabell:
     def sats(self, dag: _dt.date) -> Rantesats:
         """The table row in force on ``dag``; :class:`ReferensrantaSaknas` outside the table."""
         if not self.forsta_dag <= dag <= self.sista_dag:
-            raise ReferensrantaSaknas(
-                f"referensräntan för {dag.isoformat()} finns inte i tabellen (den gäller "
-                f"{self.forsta_dag.isoformat()} – {self.sista_dag.isoformat()}). Ange referensräntan för hand.",
-                "referensranta",
-            )
+            raise ReferensrantaSaknas(saknas_text(dag, self.forsta_dag, self.sista_dag), "referensranta")
         return self.satser[bisect.bisect_right(self._dagar, dag) - 1]
 
     def ranta(self, dag: _dt.date) -> Decimal:

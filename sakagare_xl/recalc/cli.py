@@ -39,21 +39,16 @@ def _number(text: str) -> float:
 
 
 def _rate(text: str) -> float:
-    t = re.sub(r"\s", "", text).replace(",", ".")
-    pct = t.endswith("%")
+    """``--referensranta``: ``2%`` / ``2,5 %`` (percent) or ``0,02`` (a fraction, as the cell stores it);
+    a bare ``2`` is refused with both readings, and the range is the one of every other place a rate is
+    typed (:mod:`sakagare_xl.engine.rantesats`). Returns the fraction written into the cell."""
+    from ..engine.errors import SakagareError
+    from ..engine.rantesats import fran_andel
+
     try:
-        v = float(t[:-1] if pct else t)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ogiltig referensränta '{text}' (skriv 2% eller 0,02)") from None
-    if pct:
-        v /= 100
-    elif abs(v) >= 1:
-        raise argparse.ArgumentTypeError(
-            f"referensräntan '{text}' är tvetydig: skriv den som procent (2%) eller som andel (0,02)"
-        )
-    if not -0.2 < v < 0.5:
-        raise argparse.ArgumentTypeError(f"referensräntan '{text}' är orimlig")
-    return v
+        return float(fran_andel(text) / 100)
+    except SakagareError as exc:
+        raise argparse.ArgumentTypeError(exc.detail) from None
 
 
 def register(subparsers) -> None:
@@ -74,7 +69,7 @@ def register(subparsers) -> None:
     p.add_argument("--sakagarforteckningsdag", type=_date, metavar="ÅÅÅÅ-MM-DD",
                    help="sätt sakägarförteckningsdagen (namnet Sakagarforteckningsdag)")
     p.add_argument("--referensranta", type=_rate, metavar="RÄNTA",
-                   help="sätt referensräntan (namnet Referensranta), t.ex. 2%% eller 0,02")
+                   help="sätt referensräntan (namnet Referensranta): 2%% eller 0,02 (en andel); en ensam 2 vägras")
     p.add_argument("--kopeskilling", type=_number, metavar="KRONOR",
                    help="sätt köpeskillingen (namnet Kopeskilling)")
     p.add_argument("--skriv-fel", action="store_true", dest="write_errors",

@@ -4,7 +4,7 @@ recalc calls our Excel functions through :data:`sakagare_xl.adapters.functions.F
 argument handling accepts anything a cell can hold (text with spaces and "kr", percent signs, ranges,
 blanks) and words the Swedish error messages. A column of 1 000 ``=TILLAGG(D8,$B$3,F8)`` passes plain
 floats; for those the same engine computation is made here without the general conversions, and
-anything else (a blank, text, a negative amount, a rate of 1 or more, a missing argument) returns
+anything else (a blank, text, a negative amount, a rate outside −5 % … 25 %, a missing argument) returns
 ``None`` so that the caller takes the general path, which gives the error exactly as the add-in does.
 
 Every function here must return exactly what the registry's function returns for the same arguments
@@ -25,9 +25,10 @@ _engine: dict = {}
 def _imports() -> dict:
     if not _engine:
         from ..adapters.values import money
+        from ..engine.rantesats import inom_intervallet
         from ..engine.tillagg import Tak, fast_tak, tillagg_anvant
 
-        _engine.update(money=money, Tak=Tak, fast_tak=fast_tak, tillagg_anvant=tillagg_anvant)
+        _engine.update(money=money, Tak=Tak, fast_tak=fast_tak, tillagg_anvant=tillagg_anvant, inom=inom_intervallet)
     return _engine
 
 
@@ -42,7 +43,7 @@ def _mall(rate_f: float, months_f: float):
         if math.isfinite(rate_f) and math.isfinite(months_f):
             rate = Decimal(repr(rate_f))
             manader = Decimal(repr(months_f))
-            if manader >= 0 and abs(rate) < 1:
+            if manader >= 0 and _imports()["inom"](rate * 100):
                 hit = _imports()["fast_tak"](Decimal(0), rate * 100, Fraction(manader))
         if len(_TEMPLATES) >= _LIMIT:
             _TEMPLATES.clear()
@@ -52,7 +53,7 @@ def _mall(rate_f: float, months_f: float):
 
 def tillagg(args: list) -> float | None:
     """``TILLAGG(inteckning, ref_rate, months[, fordran])`` (JB 6 kap. 3 §) for finite floats in range:
-    inteckning, months and fordran ≥ 0 and |ref_rate| < 1 (what ``to_decimal``/``to_percent`` accept
+    inteckning, months and fordran ≥ 0 and −0,05 ≤ ref_rate ≤ 0,25 (what ``to_decimal``/``to_percent`` accept
     without a message); ``fordran`` may be ``None`` (omitted). ``None`` when another path must decide."""
     n = len(args)
     if n < 3 or n > 4:

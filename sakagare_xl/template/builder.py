@@ -31,6 +31,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..engine.rantesats import HOGSTA, INTERVALL_TEXT, LAGSTA
 from . import layout as L
 from .fall import Ifyllnad, excel_value
 from .formler import Formel, Formler
@@ -466,9 +467,9 @@ def _validation(kind: str, title: str, help: str, first_row: int | None = None, 
         base.update(
             validate="decimal",
             criteria="between",
-            minimum=-0.1,
-            maximum=0.25,
-            error_message="Skriv referensräntan i procent, t.ex. 2,00 % (mellan -10 % och 25 %).",
+            minimum=float(LAGSTA / 100),
+            maximum=float(HOGSTA / 100),
+            error_message=f"Skriv referensräntan i procent, t.ex. 2,00 % (mellan {INTERVALL_TEXT.replace('till', 'och')}).",
         )
     elif kind in ("amount", "number"):
         base.update(validate="decimal", criteria=">=", value=0, error_message="Skriv ett belopp som inte är negativt.")

@@ -70,3 +70,37 @@ def test_case_structure_errors_show_user_values(tmp_path, capsys, content, words
     assert main(["berakna", str(p)]) == 2
     err = capsys.readouterr().err
     assert words in err and "datetime.datetime" not in err
+
+
+# --referensranta on `berakna` replaces the case's rate (and the table); it reads like recalc's flag: a fraction
+# or text with %, never a bare 2 (RULES.md §8). e4: 3 000 000 × (15 % + (r + 4 %) × 6/12), hand-derived.
+@pytest.mark.parametrize("flag, tillagg", [("2%", "540 000"), ("0,02", "540 000"), ("3,5 %", "562 500")])
+def test_berakna_referensranta_flag(capsys, flag, tillagg):
+    assert main(["berakna", str(EXAMPLES / "e4-lillbacken.toml"), "--referensranta", flag]) == 0
+    out = capsys.readouterr().out
+    assert f"= {tillagg}" in out
+
+
+def test_berakna_referensranta_flag_refuses_a_bare_two(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["berakna", str(EXAMPLES / "e4-lillbacken.toml"), "--referensranta", "2"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        'sakagare-xl berakna: error: argument --referensranta: 2 kan läsas som 200 % eller 2 %; räntan anges här '
+        'som andel (0,02 = 2 %): skriv 0,02 eller "2 %" för 2 %.')
+
+
+def test_berakna_referensranta_flag_past_the_table(tmp_path, capsys):
+    # a case past the table's end (andra halvåret 2027) is computed with the rate given on the command line
+    case = (EXAMPLES / "e4-lillbacken.toml").read_text(encoding="utf-8")
+    p = tmp_path / "sen.toml"
+    p.write_text(case, encoding="utf-8")
+    import re
+    text = re.sub(r"(?m)^referensranta = .*\n", "", case)
+    text = re.sub(r"(?m)^utmatningsdag = .*$", "utmatningsdag = 2027-08-01", text)
+    text = re.sub(r"(?m)^fordelningsdag = .*$", "fordelningsdag = 2028-02-01", text)
+    p.write_text(text, encoding="utf-8")
+    assert main(["berakna", str(p)]) == 2
+    assert "tabellen saknar referensräntan för andra halvåret 2027 (2027-08-01)" in capsys.readouterr().err
+    assert main(["berakna", str(p), "--referensranta", "2%"]) == 0
+    assert "(2,00 % + 4 %) × 6/12" in capsys.readouterr().out

@@ -71,10 +71,23 @@ def test_udfs_and_sample_calculation():
 
 def test_referensranta_reach_and_unverified_rows():
     checks = doctor.check_referensranta(today=dt.date(2040, 1, 1))
-    assert checks[0].status == doctor.OK and "2002-07-01" in checks[0].text
-    texts = " ".join(k.text for k in checks if k.status == doctor.VARNING)
-    assert "tabellen slutar" in texts
-    assert "inte bekräftade" in texts  # the shipped table marks 2025–2026 as unverified
+    # shared/domain/referensranta.csv: 49 half-years from 2002-07-01, the four of 2025–2026 unverified
+    assert (checks[0].status, checks[0].text) == (doctor.OK, (
+        "tabellen räcker från andra halvåret 2002 till andra halvåret 2026 (2002-07-01 – 2026-12-31), 49 halvår; "
+        "4 av 49 värden är inte bekräftade."))
+    past = [k.text for k in checks if k.status == doctor.VARNING and "slutar" in k.text]
+    assert len(past) == 1 and past[0].startswith(
+        "tabellen slutar 2026-12-31 och saknar första halvåret 2027 och senare (i dag är 2040-01-01)")
+    assert "--referensranta 2%" in past[0] and "cellen Referensränta" in past[0]
+    unverified = [k.text for k in checks if k.status == doctor.VARNING and "bekräftade" in k.text]
+    assert unverified == ["4 värden är inte bekräftade mot Riksbankens beslut (första halvåret 2025 (3,00 %), andra "
+                          "halvåret 2025 (2,00 %), första halvåret 2026 (2,00 %), andra halvåret 2026 (2,00 %)); "
+                          "kontrollera dem före användning. Beräkningar som använder dem får en varning."]
+
+
+def test_referensranta_inside_the_table_has_no_end_warning():
+    checks = doctor.check_referensranta(today=dt.date(2026, 12, 2))
+    assert not any("slutar" in k.text for k in checks)
 
 
 def test_command_prints_what_cannot_be_checked(capsys):

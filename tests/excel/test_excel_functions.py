@@ -84,7 +84,7 @@ def test_seed_example_with_the_block():
     [
         ((-100.0, 0.02, 6.0), "Fel i argumentet inteckning: inteckningsbeloppet är negativt (-100)"),
         (("sjuhundratusen", 0.02, 6.0), "inte texten 'sjuhundratusen'"),
-        ((700000.0, 2.0, 6.0), "betyder 200 %"),
+        ((700000.0, 2.0, 6.0), "2 kan läsas som 200 % eller 2 %"),
         ((700000.0, 0.02, -1.0), "argumentet months"),
         ((700000.0, None, 6.0), "räntesatsen saknas"),
         ((700000.0, 0.02, 6.0, "mycket"), "argumentet fordran"),

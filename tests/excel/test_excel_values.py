@@ -72,6 +72,40 @@ def test_to_percent_refuses_to_guess_a_whole_number():
         v.to_percent("två", "argumentet ref_rate")
 
 
+# RULES.md §8: the functions and cells take a fraction; a value that reads as percent is refused with both
+# readings, and the range is the one of engine/rantesats.py (−5 % … 25 %), the same as for case files.
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (2, 'Fel i argumentet ref_rate: 2 kan läsas som 200 % eller 2 %; räntan anges här som andel (0,02 = 2 %): '
+            'skriv 0,02 eller "2 %" för 2 %.'),
+        (2.5, 'Fel i argumentet ref_rate: 2,5 kan läsas som 250 % eller 2,5 %; räntan anges här som andel '
+              '(0,02 = 2 %): skriv 0,025 eller "2,5 %" för 2,5 %.'),
+        ("3,5", 'Fel i argumentet ref_rate: 3,5 kan läsas som 350 % eller 3,5 %; räntan anges här som andel '
+                '(0,02 = 2 %): skriv 0,035 eller "3,5 %" för 3,5 %.'),
+        (0.26, 'Fel i argumentet ref_rate: 0,26 kan läsas som 26 % eller 0,26 %; räntan anges här som andel '
+               '(0,02 = 2 %): skriv 0,0026 eller "0,26 %" för 0,26 %.'),
+        (-0.06, 'Fel i argumentet ref_rate: -0,06 kan läsas som -6 % eller -0,06 %; räntan anges här som andel '
+                '(0,02 = 2 %): skriv -0,0006 eller "-0,06 %" för -0,06 %.'),
+        (100, "Fel i argumentet ref_rate: 100 betyder 10000 %, som ligger utanför det godtagna intervallet -5 % till "
+              "25 % för en referensränta."),
+        ("-6 %", "Fel i argumentet ref_rate: -6 % ligger utanför det godtagna intervallet -5 % till 25 % för en "
+                 "referensränta."),
+        ("två", "Fel i argumentet ref_rate: en procentsats (t.ex. 2 %) väntades, inte texten 'två'."),
+        ("två %", "Fel i argumentet ref_rate: en procentsats (t.ex. 2 %) väntades, inte texten 'två %'."),
+    ],
+)
+def test_to_percent_messages(raw, message):
+    with pytest.raises(OgiltigtVarde) as exc:
+        v.to_percent(raw, "argumentet ref_rate")
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("raw, percent", [(0.25, Decimal(25)), (-0.05, Decimal(-5)), ("25 %", Decimal(25))])
+def test_to_percent_range_ends(raw, percent):
+    assert v.to_percent(raw, "argumentet ref_rate") == percent
+
+
 @pytest.mark.parametrize(
     "serial, day",
     [

@@ -306,6 +306,31 @@ def test_bad_override_values_are_rejected(tmp_path, argv, capsys):
     assert exc.value.code == 2
 
 
+# --referensranta takes what the cell stores: a fraction (0,02) or text with % (2%); the readings, the messages
+# and the range are engine/rantesats.py's, the same as for the workbook cell and TILLAGG's ref_rate (RULES.md §8)
+@pytest.mark.parametrize("text, fraction", [("2%", 0.02), ("2,5 %", 0.025), ("0,02", 0.02), ("-0,5%", -0.005),
+                                            ("25%", 0.25), ("-0,05", -0.05), ("0", 0.0)])
+def test_referensranta_override_values(tmp_path, text, fraction):
+    args = build_parser().parse_args(["recalc", str(tmp_path), f"--referensranta={text}"])  # = for a leading minus
+    assert args.referensranta == pytest.approx(fraction, abs=0)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2", '2 kan läsas som 200 % eller 2 %; räntan anges här som andel (0,02 = 2 %): skriv 0,02 eller "2 %" för 2 %.'),
+    ("0,3", '0,3 kan läsas som 30 % eller 0,3 %; räntan anges här som andel (0,02 = 2 %): skriv 0,003 eller "0,3 %" '
+            'för 0,3 %.'),
+    ("30%", "30 % ligger utanför det godtagna intervallet -5 % till 25 % för en referensränta."),
+    ("-0,06", '-0,06 kan läsas som -6 % eller -0,06 %; räntan anges här som andel (0,02 = 2 %): skriv -0,0006 eller '
+              '"-0,06 %" för -0,06 %.'),
+    ("hög", "en procentsats (t.ex. 2 %) väntades, inte 'hög'."),
+])
+def test_referensranta_override_messages(tmp_path, capsys, text, message):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["recalc", str(tmp_path), f"--referensranta={text}"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"sakagare-xl recalc: error: argument --referensranta: {message}"
+
+
 def test_excel_option_on_linux_is_a_clear_error(tmp_path, capsys):
     if sys.platform in ("win32", "darwin"):
         pytest.skip("Excel may exist here")

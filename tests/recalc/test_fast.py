@@ -50,7 +50,8 @@ amounts = st.one_of(
     st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 5e-324]),
 )
 rates = st.one_of(
-    st.sampled_from([0.0, 0.005, 0.01, 0.02, 0.025, 0.035, 0.04, -0.005, 0.0275, 0.999, 1.0, -1.0, 2.0]),
+    st.sampled_from([0.0, 0.005, 0.01, 0.02, 0.025, 0.035, 0.04, -0.005, 0.0275, 0.999, 1.0, -1.0, 2.0,
+                     0.25, 0.2500001, -0.05, -0.0500001, 0.3]),  # the ends of the one accepted range
     st.floats(-1.5, 1.5),
     st.sampled_from([math.nan, math.inf, -0.0]),
 )
@@ -81,7 +82,8 @@ def test_answers_itself_for_plain_numbers():
     "args",
     [
         # each of these is an error message (or an argument count) the general path must give
-        (-1.0, 0.02, 6.0), (100000.0, 2.0, 6.0), (100000.0, 1.0, 6.0), (100000.0, 0.02, -1.0),
+        (-1.0, 0.02, 6.0), (100000.0, 2.0, 6.0), (100000.0, 1.0, 6.0), (100000.0, 0.3, 6.0), (100000.0, -0.06, 6.0),
+        (100000.0, 0.02, -1.0),
         (100000.0, 0.02, 6.0, -5.0), (math.nan, 0.02, 6.0), (math.inf, 0.02, 6.0), (100000.0, math.nan, 6.0),
         (100000.0, 0.02, 6.0, math.inf), (None, 0.02, 6.0), (100000.0,), (1.0, 0.02, 6.0, 1.0, 1.0),
     ],

@@ -22,6 +22,14 @@ import datetime as dt
 import math
 
 # ------------------------------------------------------------------------------------------------ case files
+# A half-year outside the shipped referensränta table (RULES.md §8, §9): which half-year, how far the table
+# reaches (shared/domain/referensranta.csv: 2002-07-01 – 2026-12-31), and where the rate can be typed instead.
+_SAKNAS = ("Fel i fältet 'referensranta': tabellen saknar referensräntan för {h} ({d}); den räcker från andra "
+           "halvåret 2002 till andra halvåret 2026 (2002-07-01 – 2026-12-31). Ange referensräntan för hand (en fast "
+           "ränta gäller då hela räntetiden): i ärendefilen referensranta = 2 (procent) eller \"2 %\", i mallen cellen "
+           "Referensränta (t.ex. 2,00 %), på kommandoraden --referensranta 2% (sakagare-xl berakna och recalc), eller "
+           "i en formel TILLAGG(inteckning; 0,02; månader).")
+
 # (file, expected stderr line, why[, xfail reason])
 CASES: list[tuple] = [
     ("c01-toml-syntax.toml",
@@ -76,7 +84,8 @@ CASES: list[tuple] = [
      "(sökandens fordran); i konkurs anges konkurs = sant.",
      "an exekutiv försäljning without the sökande's claim"),
     ("c17-absurd-rate.toml",
-     "Fel i försäljningen, fältet 'referensranta': procentsatsen 500 är orimlig.",
+     "Fel i försäljningen, fältet 'referensranta': 500 % ligger utanför det godtagna intervallet -5 % till 25 % för "
+     "en referensränta.",
      "a referensränta of 500 % (typed in basis points?)"),
     ("c18-tidsberakning.toml",
      "Fel i försäljningen, fältet 'tidsberakning': 'manader' eller 'dagar' väntades, inte 'veckor'.",
@@ -94,8 +103,7 @@ CASES: list[tuple] = [
      "Fel i inskrivning P1, fältet 'dag': året 1700 är orimligt.",
      "a year that cannot be an inskrivningsdag (typo for 1970?)"),
     ("c23-outside-table.toml",
-     "Fel i fältet 'referensranta': referensräntan för 1950-01-01 finns inte i tabellen (den gäller 2002-07-01 – "
-     "2026-12-31). Ange referensräntan för hand.",
+     _SAKNAS.format(h="första halvåret 1950", d="1950-01-01"),
      "dates before the shipped referensränta table (JB 6 kap. 3 §): no guessed rate"),
     ("c24-dates-reversed.toml",
      "Fel i försäljningen, fältet 'fordelningsdag': fördelningsdagen (2023-01-01) ligger före utmatningsdag "
@@ -134,6 +142,22 @@ CASES: list[tuple] = [
      "Fel i fältet 'inskrivningar': en lista med inskrivningar väntades ([[inskrivningar]] i TOML, en lista i "
      "JSON), inte 'P1'.",
      "a string where the list of registrations belongs (case_io once iterated its characters)"),
+    # the referensränta (RULES.md §8): case files are in percent; a value that reads as a fraction is refused
+    ("r01-rate-as-fraction.toml",
+     'Fel i försäljningen, fältet \'referensranta\': 0,02 kan läsas som 0,02 % eller 2 %; skriv 2 eller "2 %" för 2 % '
+     '(eller "0,02 %" för 0,02 %).',
+     "issue 9: 0.02 was read as 0,02 % and gave 510 300 instead of 540 000 without a warning"),
+    ("r02-rate-negative-fraction.json",
+     'Fel i försäljningen, fältet \'referensranta\': -0,005 kan läsas som -0,005 % eller -0,5 %; skriv -0,5 eller '
+     '"-0,5 %" för -0,5 % (eller "-0,005 %" för -0,005 %).',
+     "Excel's −0,50 % (−0.005) pasted into a case file"),
+    ("r03-rate-after-table.toml",
+     _SAKNAS.format(h="andra halvåret 2027", d="2027-08-01"),
+     "a period after the table's last half-year: the error says which half-year and how to give the rate"),
+    ("r04-rate-text-out-of-range.toml",
+     "Fel i försäljningen, fältet 'referensranta': 30 % ligger utanför det godtagna intervallet -5 % till 25 % för en "
+     "referensränta.",
+     "text with a percent sign is percent, and the range is the same as for cells and --referensranta"),
 ]
 
 # ------------------------------------------------------------------------------------------- Excel functions
@@ -158,8 +182,7 @@ def sak(row: int | None = None, col: int | None = None, value=None) -> list[list
 
 
 _PRIS = "Fel i argumentet pris: köpeskillingen saknas: ge den som argumentet pris eller på raden Köpeskilling i området."
-_TABELL = ("Fel i fältet 'referensranta': referensräntan för {d} finns inte i tabellen (den gäller 2002-07-01 – "
-           "2026-12-31). Ange referensräntan för hand.")
+_TABELL = _SAKNAS
 
 # (function, args, exact message, why)
 FUNCTIONS: list[tuple] = [
@@ -167,8 +190,21 @@ FUNCTIONS: list[tuple] = [
      "a negative pantbrev amount"),
     ("TILLAGG", ("abc", 0.02, 6), "Fel i argumentet inteckning: ett tal väntades, inte texten 'abc'.",
      "text in the amount cell"),
-    ("TILLAGG", (100000, 2, 6), "Fel i argumentet ref_rate: räntan 2 betyder 200 %; skriv 2 % (eller 0,02).",
-     "2 typed for 2 %: refused, not read as 200 %"),
+    ("TILLAGG", (100000, 2, 6),
+     'Fel i argumentet ref_rate: 2 kan läsas som 200 % eller 2 %; räntan anges här som andel (0,02 = 2 %): skriv 0,02 '
+     'eller "2 %" för 2 %.',
+     "2 typed for 2 %: refused with both readings, not read as 200 % (RULES.md §8)"),
+    ("TILLAGG", (100000, 0.3, 6),
+     'Fel i argumentet ref_rate: 0,3 kan läsas som 30 % eller 0,3 %; räntan anges här som andel (0,02 = 2 %): skriv '
+     '0,003 eller "0,3 %" för 0,3 %.',
+     "30 % is outside the range, 0,3 % inside: both readings shown"),
+    ("TILLAGG", (100000, 30, 6),
+     "Fel i argumentet ref_rate: 30 betyder 3000 %, som ligger utanför det godtagna intervallet -5 % till 25 % för en "
+     "referensränta.",
+     "neither reading plausible: the range, the same as for case files and --referensranta"),
+    ("TILLAGG", (100000, "30 %", 6),
+     "Fel i argumentet ref_rate: 30 % ligger utanför det godtagna intervallet -5 % till 25 % för en referensränta.",
+     "text with a percent sign is percent, and range-checked"),
     ("TILLAGG", (100000, 0.02, None), "Fel i argumentet months: antalet månader saknas.",
      "an empty months cell must not count as 0 months"),
     ("TILLAGG", (True, 0.02, 6), "Fel i argumentet inteckning: ett tal väntades, inte SANT.",
@@ -185,7 +221,7 @@ FUNCTIONS: list[tuple] = [
     ("TILLAGG_DATUM", (100000, dt.datetime(2020, 6, 1), dt.datetime(2020, 1, 1)),
      "Fel i argumenten fran och till: till (2020-01-01) ligger före fran (2020-06-01); byt plats på datumen.",
      "dates swapped"),
-    ("TILLAGG_DATUM", (100000, dt.datetime(1950, 1, 1), dt.datetime(1950, 6, 1)), _TABELL.format(d="1950-01-01"),
+    ("TILLAGG_DATUM", (100000, dt.datetime(1950, 1, 1), dt.datetime(1950, 6, 1)), _TABELL.format(h="första halvåret 1950", d="1950-01-01"),
      "a period before the shipped referensränta table"),
     ("TILLAGG_DATUM", (100000, 43101, 43282, None, None, "veckor"),
      "Fel i argumentet tidsberakning: 'manader' eller 'dagar' väntades, inte 'veckor'.",
@@ -196,7 +232,7 @@ FUNCTIONS: list[tuple] = [
     ("REFERENSRANTA", ("inte ett datum",),
      "Fel i argumentet datum: ett datum (ÅÅÅÅ-MM-DD) väntades, inte texten 'inte ett datum'.",
      "text where a date belongs"),
-    ("REFERENSRANTA", (dt.datetime(1990, 1, 1),), _TABELL.format(d="1990-01-01"),
+    ("REFERENSRANTA", (dt.datetime(1990, 1, 1),), _TABELL.format(h="första halvåret 1990", d="1990-01-01"),
      "a day before the table: no guessed rate"),
     ("REFERENSRANTA", (-5,), "Fel i argumentet datum: -5 är inget datum Excel känner (serienummer 1–2958465).",
      "a negative serial date"),

@@ -138,3 +138,36 @@ def test_every_case_file_survives_the_trip_through_the_template(tmp_path, path):
     out = tmp_path / f"{path.stem}.xlsx"
     out.write_bytes(build_bytes(from_arende(arende)))
     assert _numbers(berakna(read_arende(out), las_tabell())) == _numbers(berakna(arende, las_tabell()))
+
+
+# The Sak header's Referensränta cell is a fraction as Excel stores a percentage (RULES.md §8): 2 typed into a
+# cell without the percent format would be 200 %, refused with both readings; the range is engine/rantesats.py's.
+@pytest.mark.parametrize("typed, message", [
+    (2, 'Fel i Referensränta (B14): 2 kan läsas som 200 % eller 2 %; räntan anges här som andel (0,02 = 2 %): '
+        'skriv 0,02 eller "2 %" för 2 %.'),
+    (0.3, 'Fel i Referensränta (B14): 0,3 kan läsas som 30 % eller 0,3 %; räntan anges här som andel (0,02 = 2 %): '
+          'skriv 0,003 eller "0,3 %" för 0,3 %.'),
+    ("30 %", "Fel i Referensränta (B14): 30 % ligger utanför det godtagna intervallet -5 % till 25 % för en "
+             "referensränta."),
+])
+def test_the_referensranta_cell_is_never_guessed(built, tmp_path, typed, message):
+    path = tmp_path / "rate.xlsx"
+    wb = openpyxl.load_workbook(built["ovning-2018.xlsx"])
+    wb[L.SHEET].cell(L.HEADER_ROW["referensranta"] + 1, 2).value = typed
+    wb.save(path)
+    with pytest.raises(SakagareError) as exc:
+        read_arende(path)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("typed, percent, warned", [(0.02, "2", False), ("2,5 %", "2.5", False), (0.0225, "2.25", True)])
+def test_the_referensranta_cell_accepted_and_grid_warning(built, tmp_path, typed, percent, warned):
+    from decimal import Decimal
+    path = tmp_path / "rate.xlsx"
+    wb = openpyxl.load_workbook(built["ovning-2018.xlsx"])
+    wb[L.SHEET].cell(L.HEADER_ROW["referensranta"] + 1, 2).value = typed
+    wb.save(path)
+    arende = read_arende(path)
+    assert arende.forsaljning.referensranta == Decimal(percent)
+    res = berakna(arende, las_tabell())
+    assert any("ingen hel eller halv procentenhet" in w for w in res.varningar) == warned
