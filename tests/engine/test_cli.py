@@ -92,10 +92,10 @@ def test_berakna_referensranta_flag_refuses_a_bare_two(capsys):
 
 def test_berakna_referensranta_flag_past_the_table(tmp_path, capsys):
     # a case past the table's end (andra halvåret 2027) is computed with the rate given on the command line
+    import re
+
     case = (EXAMPLES / "e4-lillbacken.toml").read_text(encoding="utf-8")
     p = tmp_path / "sen.toml"
-    p.write_text(case, encoding="utf-8")
-    import re
     text = re.sub(r"(?m)^referensranta = .*\n", "", case)
     text = re.sub(r"(?m)^utmatningsdag = .*$", "utmatningsdag = 2027-08-01", text)
     text = re.sub(r"(?m)^fordelningsdag = .*$", "fordelningsdag = 2028-02-01", text)
