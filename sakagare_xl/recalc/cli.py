@@ -20,8 +20,11 @@ def _date(text: str) -> float:
         d = _dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"ogiltigt datum '{text}' (skriv ÅÅÅÅ-MM-DD)") from None
+    from ..engine.model import dag_utanfor
     from .formula import date_to_serial
 
+    if dag_utanfor(d):
+        raise argparse.ArgumentTypeError(dag_utanfor(d))
     return float(date_to_serial(d))
 
 
@@ -29,13 +32,21 @@ def _number(text: str) -> float:
     t = re.sub(r"[\s\u00a0_]", "", text).replace(",", ".")
     if t.lower().endswith("kr"):
         t = t[:-2]
+    from decimal import Decimal, InvalidOperation
+
+    from ..engine.model import MAX_BELOPP, tusental
+
     try:
-        v = float(t)
-    except ValueError:
+        d = Decimal(t)
+    except (InvalidOperation, ValueError):
         raise argparse.ArgumentTypeError(f"ogiltigt belopp '{text}'") from None
-    if v < 0 or v != v or v in (float("inf"),):
+    if not d.is_finite():
+        raise argparse.ArgumentTypeError(f"ogiltigt belopp '{text}' (ett ändligt tal väntades)")
+    if d < 0:
         raise argparse.ArgumentTypeError(f"beloppet får inte vara negativt ('{text}')")
-    return v
+    if d > MAX_BELOPP:
+        raise argparse.ArgumentTypeError(f"beloppet '{text}' är orimligt stort (högst {tusental(MAX_BELOPP)} kr)")
+    return float(d)
 
 
 def _rate(text: str) -> float:
