@@ -99,8 +99,13 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace, functions: dict | None = None) -> int:
-    from .batch import Options, expand, run_batch, write_reports
+    from .batch import Options, check_report, expand, run_batch, write_reports
 
+    if args.report and not args.excel:  # before any workbook is touched (issue 10)
+        problem = check_report(args.report)
+        if problem:
+            print(f"fel: {problem}; inga arbetsböcker har rörts", file=sys.stderr)
+            return 2
     tasks, rows_missing = expand(args.paths, args.out)
     overrides = {
         k: getattr(args, k)
@@ -154,9 +159,15 @@ def run(args: argparse.Namespace, functions: dict | None = None) -> int:
                 note = " (inte skriven: --dry-run)" if args.dry_run and r.cells_changed else ""
                 print(f"OK   {r.path}: {r.status}{extra}{note}")
     if args.report:
-        paths = write_reports(rows, args.report)
-        if not args.quiet:
-            print("rapport: " + ", ".join(paths))
+        try:
+            paths = write_reports(rows, args.report)
+        except OSError as exc:
+            print(f"fel: rapporten kunde inte skrivas ({exc.strerror or exc}); arbetsböckerna ovan är ändå "
+                  "behandlade", file=sys.stderr)
+            failed += 1
+        else:
+            if not args.quiet:
+                print("rapport: " + ", ".join(paths))
     print(f"{len(rows)} arbetsböcker: {changed} omräknade, {unchanged} oförändrade, {failed} med fel"
           + (" (torrkörning, inget skrevs)" if args.dry_run else ""))
     return 1 if failed else 0
