@@ -211,6 +211,8 @@ def process(task: Task, options: Options) -> Row:
         outcome: Outcome = recalc_bytes(
             data, options.functions, options.overrides, write_errors=options.write_errors
         )
+    except MemoryError:  # one file too large for this machine's memory: the batch goes on
+        return Row(src, "för stor", errors=[f"{src}: minnet räcker inte till att räkna om filen; filen lämnas orörd"])
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the batch nor show a traceback
         return Row(src, "internt fel", errors=[f"{src}: internt fel ({type(exc).__name__}: {exc}); filen lämnas orörd"])
     row = Row(
