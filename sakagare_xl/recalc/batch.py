@@ -20,6 +20,7 @@ import stat
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -305,6 +306,20 @@ def worker_count(jobs: int, tasks: int) -> int:
     return max(1, min(jobs, tasks, os.cpu_count() or 1))
 
 
+def _worker_died(task: Task) -> Row:
+    return Row(task.src, "avbruten", errors=[
+        f"{task.src}: en arbetsprocess dog under körningen (t.ex. slut på minne eller dödad); filen är den gamla "
+        "eller den nya, aldrig en halv – kör recalc igen för den"])
+
+
+def _isolated(task: Task, options: Options) -> Row:
+    with ProcessPoolExecutor(max_workers=1, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
+        try:
+            return pool.submit(_work, (task, options)).result()
+        except BrokenProcessPool:
+            return _worker_died(task)
+
+
 def run_batch(tasks: list[Task], options: Options, jobs: int = 1, progress: bool = True) -> list[Row]:
     """Process the tasks (in ``jobs`` processes, capped by :func:`worker_count`) and return the rows in task
     order."""
@@ -324,8 +339,17 @@ def run_batch(tasks: list[Task], options: Options, jobs: int = 1, progress: bool
         else:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
                 chunk = max(1, min(16, len(tasks) // (jobs * 4)))
-                for row in pool.map(_work, [(t, options) for t in tasks], chunksize=chunk):
-                    rows.append(row)
+                try:
+                    for row in pool.map(_work, [(t, options) for t in tasks], chunksize=chunk):
+                        rows.append(row)
+                        bar.update(1)
+                except BrokenProcessPool:  # a worker was killed (out of memory, a signal): never a traceback
+                    broken = True
+                else:
+                    broken = False
+            if broken:  # the rest one by one, each in a process of its own: only the file that kills one fails
+                for t in tasks[len(rows):]:
+                    rows.append(_isolated(t, options))
                     bar.update(1)
     finally:
         bar.close()

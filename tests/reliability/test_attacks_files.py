@@ -442,3 +442,35 @@ def _alive(pid: int) -> bool:
             return fh.read().split()[2] != "Z"
     except OSError:
         return False
+
+
+def _killer_sak_rad(omrade, *args):
+    """SAK_RAD, except that the worker process dies (as the kernel's OOM killer would end it) on the workbook
+    whose Fastighet is 'DÖD'."""
+    from sakagare_xl.adapters.functions import FUNCTIONS
+
+    if any(cell == "DÖD" for row in omrade for cell in row):
+        os._exit(9)
+    return FUNCTIONS["SAK_RAD"](omrade, *args)
+
+
+def test_a_killed_worker_fails_only_its_file(tmp_path):
+    """A worker killed on one workbook (out of memory) stops neither the batch nor any other file."""
+    from sakagare_xl.adapters.functions import FUNCTIONS
+
+    folder = tmp_path / "in"
+    books = [_book(folder, f"b{n}.xlsx") for n in range(3)]
+    books[2].write_bytes(bad_workbooks.set_cell(bad_workbooks.example(), "B5", "<is><t>DÖD</t></is>",
+                                                ' s="8" t="inlineStr"'))
+    before = freeze(books[2])
+    tasks, _ = batch.expand([str(folder)])
+    options = batch.Options({**FUNCTIONS, "SAK_RAD": _killer_sak_rad}, {"kopeskilling": 300000.0})
+    rows = batch.run_batch(tasks, options, jobs=2, progress=False)
+    assert [Path(r.path).name for r in rows] == [b.name for b in books]
+    assert (rows[2].status, rows[2].errors) == ("avbruten", [
+        f"{books[2]}: en arbetsprocess dog under körningen (t.ex. slut på minne eller dödad); filen är den gamla "
+        "eller den nya, aldrig en halv – kör recalc igen för den"])
+    assert books[2].read_bytes() == before[0] and books[2].stat().st_mtime_ns == before[1]
+    for r, b in zip(rows, books):
+        if b is not books[2]:
+            assert r.status in ("ok", "oförändrad") and _price_in(b) == 300000, r
