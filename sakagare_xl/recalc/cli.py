@@ -101,7 +101,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace, functions: dict | None = None) -> int:
     from .batch import Options, check_report, expand, run_batch, write_reports
 
-    if args.report and not args.excel:  # before any workbook is touched (issue 10)
+    if args.report:  # before any workbook is touched (issue 10)
         problem = check_report(args.report)
         if problem:
             print(f"fel: {problem}; inga arbetsböcker har rörts", file=sys.stderr)
