@@ -913,12 +913,14 @@ def _binary(op, fa, fb):
             b = gb(ctx, s, r, c)
         if fast is not None and type(a) is float and type(b) is float:
             out = fast(a, b)
-        elif type(a) is list or type(b) is list:
-            return _elementwise(_finite_op(f), a, b)
-        else:
-            out = f(a, b)
-        if type(out) is float and out - out != 0.0:
+            if out - out == 0.0:  # finite
+                return out
             raise Err(NUM)  # overflow to ±inf (or inf - inf): Excel's #NUM!
+        if type(a) is list or type(b) is list:
+            return _elementwise(_finite_op(f), a, b)
+        out = f(a, b)
+        if type(out) is float and out - out != 0.0:
+            raise Err(NUM)
         return out
 
     return fn
