@@ -35,6 +35,8 @@ INSKRIVNING_KEYS = {"id", "dag", "slag", "belopp", "ordning", "innehavare", "bes
 FORDRAN_KEYS = {"id", "borgenar", "kapital", "ranta", "kostnader", "pantbrev", "overhypotek", "utmatta_pantbrev",
                 "exekutionsfordran", "frl6_1", "personligt_ansvar", "rangdag"}
 DUBBELUTROP_KEYS = {"ratt", "bud_med", "bud_utan"}
+#: the largest case file read (bytes), checked before reading
+MAX_CASE_SIZE = 64 * 1024 * 1024
 DATE_KEYS = {"utmatningsdag", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "sakagarforteckningsdag",
              "rangdag"}
 
@@ -208,6 +210,9 @@ def las_fil(path: str | Path) -> dict[str, Any]:
     """Read a TOML or JSON case file into a dict; errors in Swedish naming the file."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_CASE_SIZE:  # before reading: a case of 10 000 inskrivningar is a few MB
+            raise SakagareError(f"filen {p} är {size} byte; ett ärende är högst {MAX_CASE_SIZE} byte.", "fil")
         raw = p.read_bytes()
     except FileNotFoundError:
         raise SakagareError(f"filen {p} finns inte.", "fil") from None

@@ -138,6 +138,15 @@ def test_case_file_attack(tmp_path, name, content, expected, why):
     assert_untouched(path, before)
 
 
+def test_huge_case_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "stor.json"
+    with open(path, "wb") as fh:  # sparse: 3 GB that take no disk space
+        fh.truncate(3 * 1024 ** 3)
+    rc, out, err = run_cli(["berakna", str(path)])
+    assert (rc, out) == (2, "")
+    assert err == f"Fel i fältet 'fil': filen {path} är {3 * 1024 ** 3} byte; ett ärende är högst 67108864 byte.\n"
+
+
 # (function, args, exact message, why)
 FUNCTION_ATTACKS = [
     ("TILLAGG", (1e30, 0.02, 6),
