@@ -65,7 +65,16 @@ def _decoded(data: bytes) -> bytes | None:
                      (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
         if head.startswith(bom):
             return data.decode(enc, errors="replace").encode("utf-8")
+    m = _DECLARED.match(data)
+    if m and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
+        try:  # an ASCII-compatible declaration of another encoding (UTF-7 hides "<!" as "+ADw-!")
+            return data.decode(m.group(1).decode("ascii"), errors="replace").encode("utf-8")
+        except (LookupError, ValueError):
+            return None  # an encoding Python does not know: lxml refuses it too, or parse_xml's check sees it
     return None
+
+
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 def check_xml(data: bytes, member: str) -> None:
@@ -84,9 +93,16 @@ def check_xml(data: bytes, member: str) -> None:
 def parse_xml(data: bytes, member: str) -> etree._Element:
     check_xml(data, member)
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise PackageError(f"delen {member} är inte giltig XML ({exc.msg})") from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:  # whatever encoding hid it from check_xml
+        raise PackageError(
+            f"delen {member} innehåller en DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses inte",
+            "osäker fil",
+        )
+    return root
 
 
 @dataclass

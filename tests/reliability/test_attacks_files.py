@@ -199,10 +199,18 @@ def test_zipcrypto_flag_on_a_member_never_read(tmp_path):
     assert_untouched(path, before)
 
 
-def test_doctype_in_a_utf16_part(tmp_path):
-    body = ('<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-            "<si><t>&xxe;</t></si></sst>").encode("utf-16")
+_XXE = ('<!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        "<si><t>&xxe;</t></si></sst>")
+
+
+@pytest.mark.parametrize("body", [
+    ('<?xml version="1.0" encoding="UTF-16"?>\n' + _XXE).encode("utf-16"),
+    # UTF-7 in an ASCII declaration: "<!" written as "+ADw-!" (lxml decodes it and would take the DOCTYPE)
+    b'<?xml version="1.0" encoding="UTF-7"?>\n+ADw-!DOCTYPE sst +AFs-+ADw-!ENTITY xxe SYSTEM '
+    b'"file:///etc/passwd"+AD4-+AF0-+AD4-\n' + _XXE.split("\n", 1)[1].encode(),
+], ids=["utf-16", "utf-7"])
+def test_doctype_in_another_encoding(tmp_path, body):
     path = tmp_path / "in" / "utf16.xlsx"
     path.parent.mkdir()
     path.write_bytes(bad_workbooks.replace_member(bad_workbooks.example(), "xl/sharedStrings.xml", body))
