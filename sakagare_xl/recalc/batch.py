@@ -85,7 +85,12 @@ def expand(paths: list[str], out_dir: str | None = None) -> tuple[list[Task], li
     out_real = os.path.realpath(out_dir) if out_dir else None
 
     def outside_out(q: Path) -> bool:  # --out inside an input folder: never recalculate out/ into out/out/
-        return out_real is None or os.path.commonpath([out_real, os.path.realpath(q)]) != out_real
+        if out_real is None:
+            return True
+        try:
+            return os.path.commonpath([out_real, os.path.realpath(q)]) != out_real
+        except ValueError:  # another drive (Windows)
+            return True
 
     for arg in paths:
         p = Path(arg)
