@@ -153,7 +153,7 @@ def atomic_write(dest: str, data: bytes, mode: int | None = None, *, owner: tupl
                  expect: os.stat_result | None = None) -> None:
     """Write ``data`` to ``dest`` so that ``dest`` is always either the old or the new file.
 
-    ``owner`` (uid, gid) is given to the new file (the old file's; :class:`PermissionError` when that is not
+    ``owner`` (uid, gid) is given to the new file (the old file's; :class:`OwnerNotKept` when that is not
     allowed, and nothing is written). With ``expect`` (the old file's stat when it was read), a file that has
     changed since (another size, modification time or inode) is not replaced: :class:`FileChanged`."""
     folder = os.path.dirname(os.path.abspath(dest))
