@@ -6,9 +6,7 @@ report, worker processes. Each asserts the exact Swedish message and that the fi
 from __future__ import annotations
 
 import io
-import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
