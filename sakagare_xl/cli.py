@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -36,13 +38,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _PipeSafe:
+    """stdout for a sub-command: a reader that stops early (``sakagare-xl berakna … | head -1``) ends the
+    output, not the command (recalc still finishes its files and its report, without a BrokenPipeError),
+    and a text that cannot be encoded (a lone surrogate in a file name) is written escaped (``\\udc80``)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.broken = False
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot be reconfigured
+                pass
+
+    def _guard(self, op, *args):
+        if self.broken:
+            return None
+        try:
+            return op(*args)
+        except OSError as exc:
+            if not isinstance(exc, BrokenPipeError) and exc.errno not in (errno.EPIPE, errno.EINVAL):
+                raise
+            self.broken = True
+            try:  # later writes, and the flush at exit, go nowhere instead of raising again
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self._stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError, AttributeError):
+                pass
+            return None
+
+    def write(self, text: str) -> int:
+        self._guard(self._stream.write, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    stdout = sys.stdout
+    sys.stdout = safe = _PipeSafe(stdout)
+    try:
+        rc = int(args.func(args) or 0)
+        safe.flush()
+        return rc
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine.errors import OgiltigtDatum, OgiltigtVarde, SakagareError, SaknatVarde
+from ..engine.model import MAX_MANADER
 from .omrade import DISPLAY, HEADER_LABELS, Omrade, Tabellrad, las_omrade
 from .values import (
     as_2d,
@@ -508,7 +509,7 @@ def TILLAGG(inteckning: Any, ref_rate: Any, months: Any, fordran: Any = None) ->
 
     belopp = to_decimal(scalar(inteckning), "argumentet inteckning", what="inteckningsbeloppet")
     ranta = to_percent(scalar(ref_rate), "argumentet ref_rate")
-    manader = to_decimal(scalar(months), "argumentet months", what="antalet månader")
+    manader = to_decimal(scalar(months), "argumentet months", what="antalet månader", maximum=MAX_MANADER)
     tak = tillagg_tak(belopp, ranta, manader)
     f = to_decimal(scalar(fordran), "argumentet fordran", allow_blank=True, what="fordran")
     if f is not None:

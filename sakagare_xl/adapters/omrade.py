@@ -42,7 +42,7 @@ from ..engine.errors import (
     SakagareError,
     SaknatVarde,
 )
-from ..engine.model import SLAG_RATTIGHETER, Arende, Fordran, Forsaljning, Inskrivning
+from ..engine.model import MAX_MANADER, SLAG_RATTIGHETER, Arende, Fordran, Forsaljning, Inskrivning
 from .values import (
     as_2d,
     cell_address,
@@ -352,7 +352,8 @@ def _forsaljning(values: dict[str, Any], where: dict[str, int], plats: _Plats) -
     if "rattighet_bryter_block" in values:
         kw["rattighet_bryter_block"] = to_bool(values["rattighet_bryter_block"], p("rattighet_bryter_block"), default=True)
     if "manader" in values:
-        kw["manader"] = to_decimal(values["manader"], p("manader"), allow_blank=True, what="antalet månader")
+        kw["manader"] = to_decimal(values["manader"], p("manader"), allow_blank=True, what="antalet månader",
+                                   maximum=MAX_MANADER)
     if "tidsberakning" in values and not is_blank(values["tidsberakning"]):
         t = _TIDSBERAKNING.get(normalise(values["tidsberakning"]))
         if t is None:

@@ -36,6 +36,7 @@ from typing import Any
 
 from ..engine.errors import OgiltigtBelopp, OgiltigtDatum, OgiltigtVarde, SaknatVarde
 from ..engine.rantesats import tolka_andel
+from ..engine.model import MAX_BELOPP, dag_utanfor, for_stort, tusental
 
 #: Day 0 of Excel's 1900 date system as Python counts it (serial 61 = 1900-03-01; the
 #: fictitious 1900-02-29 is serial 60, so serials 1..59 are one day off this epoch).
@@ -79,7 +80,7 @@ def _show(value: Any) -> str:
         return f"texten '{value.strip()}'"
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     if isinstance(value, _dt.datetime):
         if value.time() == _dt.time(0):
@@ -181,6 +182,7 @@ def to_decimal(
     allow_blank: bool = False,
     allow_negative: bool = False,
     what: str = "beloppet",
+    maximum: Decimal = MAX_BELOPP,
 ) -> Decimal | None:
     """A number from a cell: ints, floats (via ``repr``, so 0.1 is 0.1), Decimals and
     numeric text (``'1 300 000,50'``). Blank → ``None`` when ``allow_blank``, else an error.
@@ -202,6 +204,10 @@ def to_decimal(
         raise OgiltigtBelopp(None, value, plats, reason=f"ett ändligt tal väntades, inte {_show(value)}")
     if d < 0 and not allow_negative:
         raise OgiltigtBelopp(None, value, plats, reason=f"{what} är {negativ(what)} ({_show(value)})")
+    if for_stort(d, maximum):
+        stor = {"negativ": "stor", "negativa": "stora"}.get(negativ(what), "stort")
+        raise OgiltigtBelopp(None, value, plats, reason=f"{what} är orimligt {stor} ({_show(value)}; högst "
+                             f"{tusental(maximum)}{' kr' if maximum == MAX_BELOPP else ''})")
     return d
 
 
@@ -332,6 +338,20 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:
 
 
 def to_date(value: Any, plats: str, *, allow_blank: bool = True, allow_year: bool = False) -> _dt.date | int | None:
+    """A date from a cell (:func:`_to_date`), refused outside 1800-01-01 – 2200-12-31 (engine/model.py).
+
+    >>> to_date(2958465, "cell B2")
+    Traceback (most recent call last):
+    ...
+    sakagare_xl.engine.errors.OgiltigtDatum: Fel i cell B2: datumet 9999-12-31 är orimligt (ett datum mellan 1800-01-01 och 2200-12-31 väntades).
+    """
+    day = _to_date(value, plats, allow_blank=allow_blank, allow_year=allow_year)
+    if isinstance(day, _dt.date) and dag_utanfor(day):
+        raise OgiltigtDatum(f"{dag_utanfor(day)}.", None, plats)
+    return day
+
+
+def _to_date(value: Any, plats: str, *, allow_blank: bool = True, allow_year: bool = False) -> _dt.date | int | None:
     """A date from a cell: a ``datetime``/``date`` (classic xlwings, pandas), an Excel serial
     number (xlwings Lite) or ``ÅÅÅÅ-MM-DD`` text.
 

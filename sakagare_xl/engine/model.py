@@ -27,6 +27,44 @@ TIDSBERAKNING = ("manader", "dagar")
 
 Dag = _dt.date | int  # a day, or only a year for old registrations
 
+#: The largest amount accepted anywhere (case files, workbook cells, function arguments, ``--kopeskilling``):
+#: 10^15 kr, a thousand times Sweden's GDP. Beyond it a number is a typo, and the Decimal arithmetic
+#: (28 digits) could no longer show every öre.
+MAX_BELOPP = Decimal(10) ** 15
+#: The most months of tillägg interest accepted (``manader``): 4 800, the 400 years of :data:`FORSTA_DAG`–
+#: :data:`SISTA_DAG`.
+MAX_MANADER = Decimal(4800)
+#: Days outside 1800-01-01 – 2200-12-31 are refused (the same bounds as a bare year, 1800–2200): a
+#: fördelningsdag 9999-12-31 is a placeholder, not a day to count months to.
+FORSTA_DAG = _dt.date(1800, 1, 1)
+SISTA_DAG = _dt.date(2200, 12, 31)
+
+
+def tusental(d: Decimal) -> str:
+    """A whole amount with spaces between thousands, as a limit is shown in a message.
+
+    >>> tusental(MAX_BELOPP)
+    '1 000 000 000 000 000'
+    """
+    return f"{int(d):,}".replace(",", " ")
+
+
+def for_stort(d: Decimal, maximum: Decimal = MAX_BELOPP) -> bool:
+    """Whether ``d`` (finite) is beyond the bound (by absolute value)."""
+    return abs(d) > maximum
+
+
+def dag_utanfor(day: _dt.date) -> str | None:
+    """The Swedish reason a day outside :data:`FORSTA_DAG`–:data:`SISTA_DAG` is refused, or ``None``.
+
+    >>> dag_utanfor(_dt.date(9999, 12, 31))
+    'datumet 9999-12-31 är orimligt (ett datum mellan 1800-01-01 och 2200-12-31 väntades)'
+    """
+    if FORSTA_DAG <= day <= SISTA_DAG:
+        return None
+    return (f"datumet {day.isoformat()} är orimligt (ett datum mellan {FORSTA_DAG.isoformat()} och "
+            f"{SISTA_DAG.isoformat()} väntades)")
+
 
 def belopp(value: object, field_name: str, where: str | None = None, *, allow_none: bool = False) -> Decimal | None:
     """Turn ``value`` into a non-negative ``Decimal`` or raise :class:`OgiltigtBelopp`.
@@ -67,6 +105,9 @@ def belopp(value: object, field_name: str, where: str | None = None, *, allow_no
         raise OgiltigtBelopp(field_name, value, where, reason=f"beloppet måste vara ett ändligt tal, inte {visa(value)}")
     if d < 0:
         raise OgiltigtBelopp(field_name, value, where)
+    if for_stort(d):
+        raise OgiltigtBelopp(field_name, value, where,
+                             reason=f"beloppet {visa(value)} är orimligt stort (högst {tusental(MAX_BELOPP)} kr)")
     return d
 
 
@@ -91,6 +132,8 @@ def _check_dag(value: object, field_name: str, where: str | None, *, allow_year:
             raise OgiltigtDatum(f"ett fullständigt datum väntades, inte bara ett år ({value}).", field_name, where)
         if not 1800 <= value <= 2200:
             raise OgiltigtDatum(f"året {value} är orimligt.", field_name, where)
+    elif dag_utanfor(value):
+        raise OgiltigtDatum(f"{dag_utanfor(value)}.", field_name, where)
 
 
 @dataclass(frozen=True)
@@ -129,6 +172,9 @@ class Forsaljning:
             object.__setattr__(self, name, belopp(getattr(self, name), name, w))
         for name in ("kopeskilling", "manader"):
             object.__setattr__(self, name, belopp(getattr(self, name), name, w, allow_none=True))
+        if self.manader is not None and for_stort(self.manader, MAX_MANADER):
+            raise OgiltigtVarde(f"antalet månader {visa(self.manader)} är orimligt (högst {tusental(MAX_MANADER)}).",
+                                "manader", w)
         if self.referensranta is not None:
             object.__setattr__(self, "referensranta", procent(self.referensranta, "referensranta", w))
         for name in ("konkurs", "rattighet_bryter_block"):

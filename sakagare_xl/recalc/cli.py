@@ -20,8 +20,11 @@ def _date(text: str) -> float:
         d = _dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"ogiltigt datum '{text}' (skriv ÅÅÅÅ-MM-DD)") from None
+    from ..engine.model import dag_utanfor
     from .formula import date_to_serial
 
+    if dag_utanfor(d):
+        raise argparse.ArgumentTypeError(dag_utanfor(d))
     return float(date_to_serial(d))
 
 
@@ -29,13 +32,21 @@ def _number(text: str) -> float:
     t = re.sub(r"[\s\u00a0_]", "", text).replace(",", ".")
     if t.lower().endswith("kr"):
         t = t[:-2]
+    from decimal import Decimal, InvalidOperation
+
+    from ..engine.model import MAX_BELOPP, tusental
+
     try:
-        v = float(t)
-    except ValueError:
+        d = Decimal(t)
+    except (InvalidOperation, ValueError):
         raise argparse.ArgumentTypeError(f"ogiltigt belopp '{text}'") from None
-    if v < 0 or v != v or v in (float("inf"),):
+    if not d.is_finite():
+        raise argparse.ArgumentTypeError(f"ogiltigt belopp '{text}' (ett ändligt tal väntades)")
+    if d < 0:
         raise argparse.ArgumentTypeError(f"beloppet får inte vara negativt ('{text}')")
-    return v
+    if d > MAX_BELOPP:
+        raise argparse.ArgumentTypeError(f"beloppet '{text}' är orimligt stort (högst {tusental(MAX_BELOPP)} kr)")
+    return float(d)
 
 
 def _rate(text: str) -> float:
@@ -83,8 +94,13 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace, functions: dict | None = None) -> int:
-    from .batch import Options, expand, run_batch, write_reports
+    from .batch import Options, check_report, expand, run_batch, write_reports
 
+    if args.report:  # before any workbook is touched (issue 10)
+        problem = check_report(args.report)
+        if problem:
+            print(f"fel: {problem}; inga arbetsböcker har rörts", file=sys.stderr)
+            return 2
     tasks, rows_missing = expand(args.paths, args.out)
     overrides = {
         k: getattr(args, k)
@@ -138,9 +154,15 @@ def run(args: argparse.Namespace, functions: dict | None = None) -> int:
                 note = " (inte skriven: --dry-run)" if args.dry_run and r.cells_changed else ""
                 print(f"OK   {r.path}: {r.status}{extra}{note}")
     if args.report:
-        paths = write_reports(rows, args.report)
-        if not args.quiet:
-            print("rapport: " + ", ".join(paths))
+        try:
+            paths = write_reports(rows, args.report)
+        except OSError as exc:
+            print(f"fel: rapporten kunde inte skrivas ({exc.strerror or exc}); arbetsböckerna ovan är ändå "
+                  "behandlade", file=sys.stderr)
+            failed += 1
+        else:
+            if not args.quiet:
+                print("rapport: " + ", ".join(paths))
     print(f"{len(rows)} arbetsböcker: {changed} omräknade, {unchanged} oförändrade, {failed} med fel"
           + (" (torrkörning, inget skrevs)" if args.dry_run else ""))
     return 1 if failed else 0

@@ -16,7 +16,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .cells import NA, XLError, Workbook, a1
+from .cells import NA, NUM, XLError, Workbook, a1
 from .formula import (
     MISSING,
     Area,
@@ -800,7 +800,7 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
             continue
         try:
             out = fc.comp.fn(ev, s, r, c)
-            if type(out) is float and not is_array:  # the common case
+            if type(out) is float and not is_array and out - out == 0.0:  # the common case (finite)
                 values[fc.key] = out
                 sv[s][(r, c)] = out
                 continue
@@ -811,8 +811,12 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
                     out = scalar(ev, out, r, c)
             if out is MISSING:
                 out = 0.0
+            elif type(out) is float and out - out != 0.0:
+                out = NUM  # SUM/PRODUCT overflowing to ±inf: Excel's #NUM!
         except Err as e:
             out = e.value
+        except (ArithmeticError, ValueError):  # any other numeric fault of an Excel function: #NUM!, as Excel
+            out = NUM
         except UdfError as e:
             out = e.text
             ev.udf_errors.append(Problem("fel i formel", _sheet_name(ev.wb, s), a1(r, c), e.text))

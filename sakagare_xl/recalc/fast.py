@@ -19,6 +19,8 @@ from fractions import Fraction
 
 _TEMPLATES: dict[tuple[float, float], tuple] = {}
 _LIMIT = 10_000
+_MAX_BELOPP = 1e15  # engine.model.MAX_BELOPP and MAX_MANADER: beyond them the general path words the refusal
+_MAX_MANADER = 4800.0
 _engine: dict = {}
 
 
@@ -43,7 +45,7 @@ def _mall(rate_f: float, months_f: float):
         if math.isfinite(rate_f) and math.isfinite(months_f):
             rate = Decimal(repr(rate_f))
             manader = Decimal(repr(months_f))
-            if manader >= 0 and _imports()["inom"](rate * 100):
+            if 0 <= manader <= _MAX_MANADER and _imports()["inom"](rate * 100):
                 hit = _imports()["fast_tak"](Decimal(0), rate * 100, Fraction(manader))
         if len(_TEMPLATES) >= _LIMIT:
             _TEMPLATES.clear()
@@ -65,17 +67,15 @@ def tillagg(args: list) -> float | None:
     mall = _mall(rate_f, months_f)
     if mall is None:
         return None
-    belopp = Decimal(repr(belopp_f))
-    if belopp < 0:
+    if not 0 <= belopp_f <= _MAX_BELOPP:
         return None
+    belopp = Decimal(repr(belopp_f))
     e = _engine
     tak = e["Tak"](belopp, mall.perioder, mall.faktor).tak
     if fordran_f is not None:
-        if not math.isfinite(fordran_f):
+        if not (math.isfinite(fordran_f) and 0 <= fordran_f <= _MAX_BELOPP):
             return None
         f = Decimal(repr(fordran_f))
-        if f < 0:
-            return None
         return e["money"](e["tillagg_anvant"](belopp, f, tak))
     return e["money"](tak)
 

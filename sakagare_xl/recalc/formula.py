@@ -23,7 +23,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
 from .cells import DIV0, MAX_COL, MAX_ROW, NA, NUM, REF, VALUE, XLError, col_number
 
@@ -460,6 +460,8 @@ def _cmp_key(v):
 
 
 def compare(op: str, a, b) -> bool:
+    if (type(a) is float and a - a != 0.0) or (type(b) is float and b - b != 0.0):
+        raise Err(NUM)  # an overflow (1E200*1E200) is #NUM! in Excel, never a number to compare
     if a is None or a is MISSING:
         a = "" if type(b) is str else (False if type(b) is bool else 0.0)
     if b is None or b is MISSING:
@@ -910,12 +912,28 @@ def _binary(op, fa, fb):
         else:
             b = gb(ctx, s, r, c)
         if fast is not None and type(a) is float and type(b) is float:
-            return fast(a, b)
+            out = fast(a, b)
+            if out - out == 0.0:  # finite
+                return out
+            raise Err(NUM)  # overflow to ±inf (or inf - inf): Excel's #NUM!
         if type(a) is list or type(b) is list:
-            return _elementwise(f, a, b)
-        return f(a, b)
+            return _elementwise(_finite_op(f), a, b)
+        out = f(a, b)
+        if type(out) is float and out - out != 0.0:
+            raise Err(NUM)
+        return out
 
     return fn
+
+
+def _finite_op(f):
+    def g(a, b):
+        out = f(a, b)
+        if type(out) is float and out - out != 0.0:
+            raise Err(NUM)
+        return out
+
+    return g
 
 
 _FLOAT_OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
@@ -972,6 +990,11 @@ def builtin(name: str, lo: int = 0, hi: int = 255):
     return deco
 
 
+#: what Python raises where Excel gives #NUM!: INT/TEXT of an infinite value (OverflowError), int() of a NaN
+#: (ValueError), a Decimal operation out of range (decimal.InvalidOperation, an ArithmeticError)
+_NUMERIC_FAULTS = (ArithmeticError, ValueError)
+
+
 def scalar_fn(name: str, lo: int, hi: int):
     """A function of scalar arguments (implicit intersection; errors propagate)."""
 
@@ -994,13 +1017,19 @@ def scalar_fn(name: str, lo: int, hi: int):
                 parts = [one(a, g) for a, g in zip(args, gets)]
 
                 def fn(ctx, s, r, c):
-                    return f(*[p(ctx, s, r, c) for p in parts])
+                    try:
+                        return f(*[p(ctx, s, r, c) for p in parts])
+                    except _NUMERIC_FAULTS:
+                        raise Err(NUM) from None
 
                 return fn
 
             def fn(ctx, s, r, c):
                 vals = [scalar(ctx, a(ctx, s, r, c), r, c) for a in args]
-                return f(*vals)
+                try:
+                    return f(*vals)
+                except _NUMERIC_FAULTS:
+                    raise Err(NUM) from None
 
             return fn
 
@@ -1204,12 +1233,22 @@ def _sumproduct(args):
     return fn
 
 
+_ROUND_CONTEXT = Context(prec=800)  # a double has at most 767 significant digits: every quantize below is exact
+
+
 def _round(x, digits, mode):
-    x, digits = to_num(x), int(to_num(digits))
+    """ROUND/ROUNDUP/ROUNDDOWN: half away from zero on the decimal the double shows. Digits beyond ±400
+    change nothing (``ROUND(B1;400)`` is B1, ``ROUND(B1;-400)`` is 0), as in Excel."""
+    x = to_num(x)
+    if x - x != 0.0:
+        raise Err(NUM)
+    digits = max(-400, min(400, int(to_num(digits))))
     q = Decimal(1).scaleb(-digits)
     d = Decimal(repr(float(x)))
-    return float(d.quantize(q, rounding=mode)) if digits >= 0 else float(
-        (d / Decimal(10) ** -digits).quantize(Decimal(1), rounding=mode) * Decimal(10) ** -digits
+    ctx = _ROUND_CONTEXT
+    return float(d.quantize(q, rounding=mode, context=ctx)) if digits >= 0 else float(
+        ctx.multiply(ctx.divide(d, Decimal(10) ** -digits).quantize(Decimal(1), rounding=mode, context=ctx),
+                     Decimal(10) ** -digits)
     )
 
 
@@ -1225,9 +1264,17 @@ scalar_fn("LEN", 1, 1)(lambda x: float(len(to_text(x))))
 scalar_fn("UPPER", 1, 1)(lambda x: to_text(x).upper())
 scalar_fn("LOWER", 1, 1)(lambda x: to_text(x).lower())
 scalar_fn("TRIM", 1, 1)(lambda x: re.sub(" +", " ", to_text(x).strip(" ")))
-scalar_fn("LEFT", 1, 2)(lambda x, n=1.0: to_text(x)[: int(to_num(n))])
-scalar_fn("RIGHT", 1, 2)(lambda x, n=1.0: to_text(x)[len(to_text(x)) - int(to_num(n)):] if int(to_num(n)) else "")
-scalar_fn("MID", 3, 3)(lambda x, a, n: to_text(x)[int(to_num(a)) - 1: int(to_num(a)) - 1 + int(to_num(n))])
+def _count(n, least: int = 0) -> int:
+    """A character count or position of LEFT/RIGHT/MID: below ``least`` is #VALUE! in Excel."""
+    k = int(to_num(n))
+    if k < least:
+        raise Err(VALUE)
+    return k
+
+
+scalar_fn("LEFT", 1, 2)(lambda x, n=1.0: to_text(x)[: _count(n)])
+scalar_fn("RIGHT", 1, 2)(lambda x, n=1.0: to_text(x)[len(to_text(x)) - _count(n):] if _count(n) else "")
+scalar_fn("MID", 3, 3)(lambda x, a, n: to_text(x)[_count(a, 1) - 1: _count(a, 1) - 1 + _count(n)])
 
 
 @scalar_fn("NA", 0, 0)

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-#: caps (bytes); a sakägarförteckning is a few hundred kB at most
-MAX_FILE_SIZE = 200 * 1024 * 1024
-MAX_MEMBER_SIZE = 100 * 1024 * 1024
-MAX_TOTAL_SIZE = 300 * 1024 * 1024
+#: caps (bytes). A sakägarförteckning is a few hundred kB; a genuine sheet of 1 000 000 cells is 50–150 MB of
+#: XML deflated 7–10:1 and passes. A zip bomb is told by its ratio (text deflates at most ~1 000:1; real
+#: sheets stay well below 50:1), the absolute caps bound the memory one file may take (docs/recalc.md).
+MAX_FILE_SIZE = 512 * 1024 * 1024
+MAX_MEMBER_SIZE = 512 * 1024 * 1024
+MAX_TOTAL_SIZE = 1024 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, checked for members above RATIO_MIN_SIZE
 RATIO_MIN_SIZE = 1024 * 1024
 
@@ -53,8 +55,34 @@ class PackageError(Exception):
         self.status = status
 
 
+def _decoded(data: bytes) -> bytes | None:
+    """A UTF-16/UTF-32 part (by its byte order mark or its first ``<``) as UTF-8, so the DOCTYPE check sees its
+    text whatever the encoding; ``None`` for the usual UTF-8 (or single-byte) part."""
+    head = data[:4]
+    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                     (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+                     (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
+        if head.startswith(bom):
+            return data.decode(enc, errors="replace").encode("utf-8")
+    m = _DECLARED.match(data)
+    if m and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
+        try:  # an ASCII-compatible declaration of another encoding (UTF-7 hides "<!" as "+ADw-!")
+            return data.decode(m.group(1).decode("ascii"), errors="replace").encode("utf-8")
+        except (LookupError, ValueError):
+            return None  # an encoding Python does not know: lxml refuses it too, or parse_xml's check sees it
+    return None
+
+
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
 def check_xml(data: bytes, member: str) -> None:
-    """Refuse XML with a DOCTYPE or entity declarations; OOXML parts never have one."""
+    """Refuse XML with a DOCTYPE or entity declarations; OOXML parts never have one. The check is made on the
+    decoded text, so a DOCTYPE in a UTF-16 part is seen too."""
+    text = _decoded(data)
+    if text is not None:
+        data = text
     if _DOCTYPE.search(data, 0, 4096) or (b"<!" in data and _DOCTYPE.search(data)):
         raise PackageError(
             f"delen {member} innehåller en DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses inte",
@@ -65,9 +93,16 @@ def check_xml(data: bytes, member: str) -> None:
 def parse_xml(data: bytes, member: str) -> etree._Element:
     check_xml(data, member)
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise PackageError(f"delen {member} är inte giltig XML ({exc.msg})") from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:  # whatever encoding hid it from check_xml
+        raise PackageError(
+            f"delen {member} innehåller en DOCTYPE/ENTITY-deklaration (möjlig XML-bomb); filen läses inte",
+            "osäker fil",
+        )
+    return root
 
 
 @dataclass
@@ -90,19 +125,7 @@ class Package:
         info = self.infos.get(name)
         if info is None:
             raise PackageError(f"delen {name} saknas i filen", "inte en arbetsbok")
-        if info.flag_bits & 0x1:
-            raise PackageError("filen är krypterad (lösenordsskyddad zip)", "krypterad")
-        if info.file_size > MAX_MEMBER_SIZE:
-            raise PackageError(
-                f"delen {name} är {info.file_size} byte okomprimerad (gräns {MAX_MEMBER_SIZE}); möjlig zip-bomb",
-                "osäker fil",
-            )
-        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise PackageError(
-                f"delen {name} packas upp {info.file_size // max(info.compress_size, 1)} gånger "
-                f"(gräns {MAX_RATIO}); möjlig zip-bomb",
-                "osäker fil",
-            )
+        check_member(info)
         try:
             with self.zf.open(info) as fh:
                 out = fh.read(MAX_MEMBER_SIZE + 1)
@@ -117,6 +140,25 @@ class Package:
             raise PackageError(f"filen packas upp till mer än {MAX_TOTAL_SIZE} byte; möjlig zip-bomb", "osäker fil")
         self._read[name] = out
         return out
+
+
+def check_member(info: zipfile.ZipInfo) -> None:
+    """Refuse an encrypted member, and one whose declared size or ratio is a zip bomb's (checked again on the
+    real size while reading)."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise PackageError("filen är krypterad (lösenordsskyddad zip)", "krypterad")
+    if info.file_size > MAX_MEMBER_SIZE:
+        raise PackageError(
+            f"delen {name} är {info.file_size} byte okomprimerad (gräns {MAX_MEMBER_SIZE}); möjlig zip-bomb",
+            "osäker fil",
+        )
+    if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise PackageError(
+            f"delen {name} packas upp {info.file_size // max(info.compress_size, 1)} gånger "
+            f"(gräns {MAX_RATIO}); möjlig zip-bomb",
+            "osäker fil",
+        )
 
 
 def open_package(data: bytes) -> Package:
@@ -147,6 +189,9 @@ def open_package(data: bytes) -> Package:
     total = sum(i.file_size for i in infos.values())
     if total > MAX_TOTAL_SIZE:
         raise PackageError(f"filen packas upp till {total} byte (gräns {MAX_TOTAL_SIZE}); möjlig zip-bomb", "osäker fil")
+    for info in infos.values():  # every member, also one recalc never reads (it would be copied as it is)
+        if info.flag_bits & 0x1:
+            raise PackageError("filen är krypterad (lösenordsskyddad zip)", "krypterad")
     pkg = Package(data, zf, infos)
     if not (pkg.has("[Content_Types].xml") and (pkg.has("xl/workbook.xml") or pkg.has("_rels/.rels"))):
         raise PackageError("zip-filen är ingen Excel-arbetsbok (workbook.xml saknas)", "inte en arbetsbok")
