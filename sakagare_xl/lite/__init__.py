@@ -63,10 +63,13 @@ def _blob(files: dict[str, str]) -> tuple[str, str]:
 _BOOTSTRAP = '''
 # ---------------------------------------------------------------------------------------------
 # Bootstrap: unpack the embedded sakagare_xl (pure Python, stdlib only) into the in-memory file
-# system and import it from there. If sakagare_xl is already imported (e.g. this file is
-# imported inside an installed package), that copy is used instead.
+# system and import it from there. xlwings Lite runs main.py again in the same Python whenever
+# the code changes: the same embedded engine is then kept (and its memo with it); another one
+# (a new main.py pasted in) replaces every sakagare_xl module. An installed sakagare_xl that is
+# already imported (this file imported inside the package) is used as it is.
 # ---------------------------------------------------------------------------------------------
 import base64 as _base64
+import importlib as _importlib
 import json as _json
 import os as _os
 import sys as _sys
@@ -80,8 +83,13 @@ _SAKAGARE_XL_BLOB = """
 
 
 def _install_sakagare_xl():
-    if "sakagare_xl" in _sys.modules:
-        return
+    loaded = _sys.modules.get("sakagare_xl")
+    if loaded is not None:
+        sha = getattr(loaded, "_LITE_SHA256", None)
+        if sha is None or sha == _SAKAGARE_XL_SHA256:
+            return  # an installed package, or this very engine already imported
+        for name in [m for m in _sys.modules if m == "sakagare_xl" or m.startswith("sakagare_xl.")]:
+            del _sys.modules[name]
     files = _json.loads(_zlib.decompress(_base64.b64decode("".join(_SAKAGARE_XL_BLOB.split()))).decode("utf-8"))
     root = _os.path.join(_tempfile.gettempdir(), "sakagare_xl_lite_" + _SAKAGARE_XL_SHA256[:16])
     for rel, text in files.items():
@@ -92,8 +100,9 @@ def _install_sakagare_xl():
     data_init = _os.path.join(root, "sakagare_xl", "data", "__init__.py")
     if not _os.path.exists(data_init):
         open(data_init, "w").close()
-    if root not in _sys.path:
-        _sys.path.insert(0, root)
+    _sys.path[:] = [root] + [p for p in _sys.path if "sakagare_xl_lite_" not in _os.path.basename(p)]
+    _importlib.invalidate_caches()
+    _importlib.import_module("sakagare_xl")._LITE_SHA256 = _SAKAGARE_XL_SHA256
 
 
 _install_sakagare_xl()
