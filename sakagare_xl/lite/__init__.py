@@ -39,8 +39,9 @@ EMBED_GLOBS = (
 )
 
 #: xlwings Lite installs these; the functions need nothing else (stdlib + Decimal).
-#: No exact pin: Lite records the versions it installs in requirements-pinned.txt.
-REQUIREMENTS = "xlwings>=0.33,<1.0\n"
+#: No exact pin: Lite records the versions it installs in requirements-pinned.txt. The floor is the
+#: one of pyproject.toml, proved in real Pyodide (tests/excel/test_excel_pyodide.py, marker slow).
+REQUIREMENTS = "xlwings>=0.33.20,<1.0\n"
 
 
 def embedded_files() -> dict[str, str]:
