@@ -12,8 +12,8 @@ from __future__ import annotations
 # Bootstrap: unpack the embedded sakagare_xl (pure Python, stdlib only) into the in-memory file
 # system and import it from there. xlwings Lite runs main.py again in the same Python whenever
 # the code changes: the same embedded engine is then kept (and its memo with it); another one
-# (a new main.py pasted in) replaces every sakagare_xl module. An installed sakagare_xl that is
-# already imported (this file imported inside the package) is used as it is.
+# (a new main.py pasted in, whatever its version) replaces every sakagare_xl module. An installed
+# sakagare_xl that is already imported (this file imported inside the package) is used as it is.
 # ---------------------------------------------------------------------------------------------
 import base64 as _base64
 import importlib as _importlib
@@ -618,15 +618,17 @@ GIASI+7PJ7cg0VhAyBXravsiN+d3gC+M0UZeLyerqYTW7LaXjz6NcRAcRQDHvPt/kMv8zQ==
 
 
 def _install_sakagare_xl():
+    name = "sakagare_xl_lite_" + _SAKAGARE_XL_SHA256[:16]
     loaded = _sys.modules.get("sakagare_xl")
     if loaded is not None:
-        sha = getattr(loaded, "_LITE_SHA256", None)
-        if sha is None or sha == _SAKAGARE_XL_SHA256:
-            return  # an installed package, or this very engine already imported
-        for name in [m for m in _sys.modules if m == "sakagare_xl" or m.startswith("sakagare_xl.")]:
-            del _sys.modules[name]
+        # an embedded copy lives in <tmp>/sakagare_xl_lite_<its sha256>/sakagare_xl/__init__.py
+        where = _os.path.basename(_os.path.dirname(_os.path.dirname(getattr(loaded, "__file__", None) or "")))
+        if where == name or not where.startswith("sakagare_xl_lite_"):
+            return  # this very engine already imported, or an installed package
+        for module in [m for m in _sys.modules if m == "sakagare_xl" or m.startswith("sakagare_xl.")]:
+            del _sys.modules[module]
     files = _json.loads(_zlib.decompress(_base64.b64decode("".join(_SAKAGARE_XL_BLOB.split()))).decode("utf-8"))
-    root = _os.path.join(_tempfile.gettempdir(), "sakagare_xl_lite_" + _SAKAGARE_XL_SHA256[:16])
+    root = _os.path.join(_tempfile.gettempdir(), name)
     for rel, text in files.items():
         path = _os.path.join(root, *rel.split("/"))
         _os.makedirs(_os.path.dirname(path), exist_ok=True)
@@ -637,7 +639,6 @@ def _install_sakagare_xl():
         open(data_init, "w").close()
     _sys.path[:] = [root] + [p for p in _sys.path if "sakagare_xl_lite_" not in _os.path.basename(p)]
     _importlib.invalidate_caches()
-    _importlib.import_module("sakagare_xl")._LITE_SHA256 = _SAKAGARE_XL_SHA256
 
 
 _install_sakagare_xl()
