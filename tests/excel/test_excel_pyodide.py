@@ -78,6 +78,8 @@ CALLS = [
     ("tillagg_e1", "TILLAGG", (100000.0, 0.02, 2.0, 116000.0), [[16000]]),
     # E3: B's ceiling 89 000 × (15 % + 6 % × 3/12) = 14 685
     ("tillagg_e3", "TILLAGG", (89000.0, 0.02, 3.0), [[14685]]),
+    # E5 typed as text cells (a Swedish "700 000,00" and "2 %"): read as numbers, same 126 000
+    ("tillagg_e5_text_cells", "TILLAGG", ("700 000,00", "2 %", 6.0), [[126000]]),
     # docs/excel.md §4: 0,50 % then 2,50 % from 2023-01-01 → 17 750, as text and as serials
     ("tillagg_datum_text", "TILLAGG_DATUM", (100000.0, "2022-10-01", "2023-04-01"), [[17750]]),
     ("tillagg_datum_serial", "TILLAGG_DATUM", (100000.0, 44835.0, 45017.0, None, None, None), [[17750]]),
@@ -262,6 +264,12 @@ def _arg_docs() -> dict[str, dict[str, str]]:
                     docs[dec.args[0].value] = doc.value if isinstance(doc, ast.Constant) else consts[doc.id]
             out[node.name] = docs
     return out
+
+
+def test_the_plan_calls_every_documented_function():
+    assert {c[1] for c in CALLS} == set(FUNCTIONS)
+    documented = Path(pyodide_runtime.ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
+    assert all(f"`{name}(" in documented for name in FUNCTIONS)
 
 
 def test_main_py_loads_as_lite_runs_it(pyodide_run):
