@@ -10,6 +10,7 @@ Timed inside each interpreter (``time.perf_counter``), so Node's start and the J
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -29,8 +30,7 @@ from . import cases  # noqa: E402
 
 def _rows(n: int):
     rows, price = cases.sak_range(n)
-    serial = [[float(date_to_serial(c.date())) if hasattr(c, "date") and callable(c.date) else c for c in r] for r in rows]
-    return serial, price
+    return [[float(date_to_serial(c)) if isinstance(c, dt.date) else c for c in r] for r in rows], price
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         F.FUNCTIONS["COVERAGE"](rows, price)
         cpython.append((time.perf_counter() - t0) * 1000)
     cp = statistics.median(cpython)
-    print(f"Pyodide {out['pyodide']} ({runtime.xlwings_wheel.name}), COVERAGE over {args.rows} rows, median of {args.repeat}:")
+    print(f"Pyodide {out['pyodide']} ({runtime.xlwings_wheel.name}), COVERAGE over {args.rows} rows, "
+          f"median of {args.repeat}:")
     print(f"  Pyodide, memo cold: {cold:.0f} ms   warm: {warm:.1f} ms")
     print(f"  CPython {sys.version.split()[0]}, memo cold: {cp:.0f} ms   Pyodide/CPython: {cold / cp:.2f}×")
     return 0

@@ -62,7 +62,8 @@ def check_xlwings(version: str | None = None) -> tuple[Kontroll, object | None]:
         try:
             import xlwings
         except ImportError:
-            return Kontroll("xlwings", SAKNAS, f"xlwings är inte installerat: pip install \"xlwings{xlwings_requirement()}\"."), None
+            text = f"xlwings är inte installerat: pip install \"xlwings{xlwings_requirement()}\"."
+            return Kontroll("xlwings", SAKNAS, text), None
         version = xlwings.__version__
     v = _version_tuple(version)
     v = v + (0,) * (3 - len(v))
@@ -71,8 +72,8 @@ def check_xlwings(version: str | None = None) -> tuple[Kontroll, object | None]:
             Kontroll(
                 "xlwings",
                 SAKNAS,
-                f"xlwings {version} är äldre än {_dotted(XLWINGS_FLOOR)}, den lägsta version funktionerna är provade med; "
-                f"pip install \"xlwings{xlwings_requirement()}\".",
+                f"xlwings {version} är äldre än {_dotted(XLWINGS_FLOOR)}, den lägsta version funktionerna är "
+                f"provade med; pip install \"xlwings{xlwings_requirement()}\".",
             ),
             xlwings,
         )
@@ -81,7 +82,8 @@ def check_xlwings(version: str | None = None) -> tuple[Kontroll, object | None]:
             Kontroll("xlwings", VARNING, f"xlwings {version} är nyare än de provade (xlwings{xlwings_requirement()})."),
             xlwings,
         )
-    return Kontroll("xlwings", OK, f"xlwings {version} (lägst {_dotted(XLWINGS_FLOOR)}; provat xlwings{xlwings_requirement()})"), xlwings
+    text = f"xlwings {version} (lägst {_dotted(XLWINGS_FLOOR)}; provat xlwings{xlwings_requirement()})"
+    return Kontroll("xlwings", OK, text), xlwings
 
 
 def read_conf_file(path: Path) -> dict[str, str]:

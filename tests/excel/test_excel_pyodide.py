@@ -111,7 +111,7 @@ CALLS = [
 #: (id, function, args, Swedish message): bad input → an exception, which Lite shows as #VALUE! + message
 ERRORS = [
     ("negative", "TILLAGG", (-100.0, 0.02, 6.0), "Fel i argumentet inteckning: inteckningsbeloppet är negativt (-100)."),
-    ("rate_as_2", "TILLAGG", (700000.0, 2.0, 6.0), "Fel i argumentet ref_rate: räntan 2 betyder 200 %"),
+    ("rate_as_2", "TILLAGG", (700000.0, 2.0, 6.0), "Fel i argumentet ref_rate:"),  # 2 typed for 2 %
     ("reversed", "TILLAGG_DATUM", (100000.0, 45017.0, 44835.0),
      "Fel i argumenten fran och till: till (2022-10-01) ligger före fran (2023-04-01); byt plats på datumen."),
     ("range_for_value", "TILLAGG", ([[1.0, 2.0], [3.0, 4.0]], 0.02, 6.0),
@@ -159,7 +159,8 @@ out = {"type": type(jsnull).__name__, "is_blank": is_blank(jsnull),
 
 
 def _bench_rows(n: int):
-    sys.path.insert(0, str(pyodide_runtime.ROOT))
+    if str(pyodide_runtime.ROOT) not in sys.path:
+        sys.path.insert(0, str(pyodide_runtime.ROOT))
     from bench import cases
 
     rows, price = cases.sak_range(n)
