@@ -67,6 +67,8 @@ E4 = _serials(e4_range())  # Pluggakuten Lillbäcken 1:1
 E5 = _serials(e5_range(kopeskilling=1000000.0))
 E2_DIV0 = [list(r) for r in E2]
 E2_DIV0[7][6] = DIV0  # B's Kapital shows #DIV/0!
+E2_NA_NAME = [list(r) for r in E2]
+E2_NA_NAME[7][5] = {"type": "Error", "basicType": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
 LIST = [["Ordning", "Förmånsrätt", "Sakägare"], [1, 50000.0, "A"], [2, 80000.0, "B"], [2, 40000.0, "C"]]
 
 #: (id, function, args, expected cell(s) or None = the CPython result). Provenance as in test_excel_functions.py.
@@ -118,6 +120,7 @@ ERRORS = [
      "Fel i argumentet inteckning: ett enda värde väntades, inte ett område (2×2 celler)."),
     ("error_cell_argument", "TILLAGG", (DIV0, 0.02, 6.0), "Fel i argumentet inteckning: ett tal väntades, inte felvärdet #DIV/0!"),
     ("error_cell_in_range", "COVERAGE", (E2_DIV0,), "kolumn Kapital"),
+    ("error_cell_as_name", "COVERAGE", (E2_NA_NAME,), "kolumn Sakägare (rad 8, kolumn 6 i området): cellen visar felvärdet #N/A."),
     ("unknown_column", "SAK_RAD", (E2, 1.0, "nonsens"), "Fel i argumentet kolumn"),
 ]
 
