@@ -20,7 +20,9 @@ from pathlib import Path
 OK, VARNING, SAKNAS, KAN_INTE, INFO = "OK", "VARNING", "SAKNAS", "KAN INTE KONTROLLERAS", "INFO"
 UDF_MODULE = "sakagare_xl.udfs"
 MIN_PYTHON = (3, 11)
-XLWINGS_RANGE = ((0, 33), (0, 38))  # pyproject: xlwings>=0.33,<0.38
+#: pyproject.toml: xlwings>=0.33.20,<0.38 (the floor proved in Pyodide and CPython, docs/excel.md §8)
+XLWINGS_FLOOR = (0, 33, 20)
+XLWINGS_BELOW = (0, 38)
 
 
 @dataclass(frozen=True)
@@ -44,19 +46,44 @@ def check_python() -> Kontroll:
     return Kontroll("Python", OK, text)
 
 
-def check_xlwings() -> tuple[Kontroll, object | None]:
-    try:
-        import xlwings
-    except ImportError:
-        return Kontroll("xlwings", SAKNAS, "xlwings är inte installerat: pip install \"xlwings>=0.33,<0.38\"."), None
-    v = _version_tuple(xlwings.__version__)
-    lo, hi = XLWINGS_RANGE
-    if not (lo <= v[:2] < hi):
+def _dotted(v: tuple[int, ...]) -> str:
+    return ".".join(map(str, v))
+
+
+def xlwings_requirement() -> str:
+    """``>=0.33.20,<0.38``: the range pyproject.toml gives (and Lite's requirements.txt's floor)."""
+    return f">={_dotted(XLWINGS_FLOOR)},<{_dotted(XLWINGS_BELOW)}"
+
+
+def check_xlwings(version: str | None = None) -> tuple[Kontroll, object | None]:
+    """The installed xlwings against the floor (``version`` stands in for the installed one in tests)."""
+    xlwings = None
+    if version is None:
+        try:
+            import xlwings
+        except ImportError:
+            text = f"xlwings är inte installerat: pip install \"xlwings{xlwings_requirement()}\"."
+            return Kontroll("xlwings", SAKNAS, text), None
+        version = xlwings.__version__
+    v = _version_tuple(version)
+    v = v + (0,) * (3 - len(v))
+    if v < XLWINGS_FLOOR:
         return (
-            Kontroll("xlwings", VARNING, f"xlwings {xlwings.__version__} är installerat; testat med >=0.33,<0.38."),
+            Kontroll(
+                "xlwings",
+                SAKNAS,
+                f"xlwings {version} är äldre än {_dotted(XLWINGS_FLOOR)}, den lägsta version funktionerna är "
+                f"provade med; pip install \"xlwings{xlwings_requirement()}\".",
+            ),
             xlwings,
         )
-    return Kontroll("xlwings", OK, f"xlwings {xlwings.__version__}"), xlwings
+    if v[:2] >= XLWINGS_BELOW:
+        return (
+            Kontroll("xlwings", VARNING, f"xlwings {version} är nyare än de provade (xlwings{xlwings_requirement()})."),
+            xlwings,
+        )
+    text = f"xlwings {version} (lägst {_dotted(XLWINGS_FLOOR)}; provat xlwings{xlwings_requirement()})"
+    return Kontroll("xlwings", OK, text), xlwings
 
 
 def read_conf_file(path: Path) -> dict[str, str]:

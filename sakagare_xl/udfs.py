@@ -57,101 +57,108 @@ def _call(name: str, *args):
         return _error(f"Fel: oväntat fel i {name} ({type(exc).__name__}: {exc}). Rapportera gärna detta.")
 
 
+def _arg(name: str, **options):
+    """``xw.arg`` with ``err_to_str``: an error cell (``#DIV/0!``, ``#N/A`` …) reaches the function as its
+    text and is refused with a message naming the argument or cell; without it xlwings hands it over
+    as an empty cell, which could silently turn a broken amount into no amount."""
+    return xw.arg(name, err_to_str=True, **options)
+
+
 _OMRADE = "Området Sak: huvud (etikett | värde) och tabell under raden 'Ordning' (se docs/layout.md)."
 _PRIS = "Köpeskillingen i kronor (valfri; annars raden Köpeskilling i området)."
 
 
 @xw.func
-@xw.arg("inteckning", doc="Pantbrevets (eller blockets) belopp i kronor.")
-@xw.arg("ref_rate", doc="Referensräntan som andel, så som Excel lagrar procent: 2 % = 0,02.")
-@xw.arg("months", doc="Antal månader från utmätningen (konkursansökan) till fördelningen.")
-@xw.arg("fordran", doc="Valfri: hela fordran (kapital + ränta + kostnader); då ges det tillägg som används.")
+@_arg("inteckning", doc="Pantbrevets (eller blockets) belopp i kronor.")
+@_arg("ref_rate", doc="Referensräntan som andel, så som Excel lagrar procent: 2 % = 0,02.")
+@_arg("months", doc="Antal månader från utmätningen (konkursansökan) till fördelningen.")
+@_arg("fordran", doc="Valfri: hela fordran (kapital + ränta + kostnader); då ges det tillägg som används.")
 def TILLAGG(inteckning, ref_rate, months, fordran=None):
     """Tillägg enligt JB 6 kap. 3 §: taket inteckning × (15 % + (referensränta + 4 %) × månader/12); med fordran det tillägg som används, min(fordran − inteckning, tak), aldrig under 0."""
     return _call("TILLAGG", inteckning, ref_rate, months, fordran)
 
 
 @xw.func
-@xw.arg("inteckning", doc="Pantbrevets (eller blockets) belopp i kronor.")
-@xw.arg("fran", doc="Utmätningsdagen (i konkurs dagen för konkursansökan), datum.")
-@xw.arg("till", doc="Fördelningsdagen, datum.")
-@xw.arg("fordran", doc="Valfri: hela fordran; då ges det tillägg som används i stället för taket.")
-@xw.arg("sakagarforteckningsdag", doc="Valfri: dagen sakägarförteckningen upprättades; senare ändringar av referensräntan bortses från.")
-@xw.arg("tidsberakning", doc="Valfri: manader (standard, hela månader) eller dagar (dagar/365).")
+@_arg("inteckning", doc="Pantbrevets (eller blockets) belopp i kronor.")
+@_arg("fran", doc="Utmätningsdagen (i konkurs dagen för konkursansökan), datum.")
+@_arg("till", doc="Fördelningsdagen, datum.")
+@_arg("fordran", doc="Valfri: hela fordran; då ges det tillägg som används i stället för taket.")
+@_arg("sakagarforteckningsdag", doc="Valfri: dagen sakägarförteckningen upprättades; senare ändringar av referensräntan bortses från.")
+@_arg("tidsberakning", doc="Valfri: manader (standard, hela månader) eller dagar (dagar/365).")
 def TILLAGG_DATUM(inteckning, fran, till, fordran=None, sakagarforteckningsdag=None, tidsberakning=None):
     """Tillägg enligt JB 6 kap. 3 § mellan två datum med referensräntan som gällde varje halvår (medföljande tabell); med fordran det tillägg som används."""
     return _call("TILLAGG_DATUM", inteckning, fran, till, fordran, sakagarforteckningsdag, tidsberakning)
 
 
 @xw.func
-@xw.arg("datum", doc="Dagen att slå upp.")
+@_arg("datum", doc="Dagen att slå upp.")
 def REFERENSRANTA(datum):
     """Referensräntan (Räntelagen 9 §, JB 6 kap. 3 §) som gällde en dag, som andel: 0,02 = 2 %. Fel om dagen ligger utanför den medföljande tabellen."""
     return _call("REFERENSRANTA", datum)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
-@xw.arg("pris", doc=_PRIS)
+@_arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("pris", doc=_PRIS)
 def COVERAGE(omrade, pris=None):
     """Vad varje tabellrad får ut vid priset (UB 13 kap., JB 6 kap. 3 §): kapital, tillägg och ägarhypotek på inskrivningen; rättigheter 0. En kolumn med en rad per tabellrad."""
     return _call("COVERAGE", omrade, pris)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("omrade", ndim=2, doc=_OMRADE)
 def SKYDDSBELOPP(omrade):
     """Skyddsbeloppet och därmed lägsta godtagbara bud (UB 12 kap. 29 §): kostnaderna och allt med bättre rätt än exekutionsfordran."""
     return _call("SKYDDSBELOPP", omrade)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
-@xw.arg("pris", doc=_PRIS)
+@_arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("pris", doc=_PRIS)
 def BRIST(omrade, pris=None):
     """Bristen för fordran på varje tabellrad vid priset: fordran − utfall, aldrig under 0 (UB 13 kap.). En kolumn med en rad per tabellrad; tomt där raden saknar fordran."""
     return _call("BRIST", omrade, pris)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
-@xw.arg("pris", doc=_PRIS)
+@_arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("pris", doc=_PRIS)
 def OVERSKOTT(omrade, pris=None):
     """Överskottet till ägaren vid priset: det som blir kvar när alla rader fått sitt (UB 13 kap.)."""
     return _call("OVERSKOTT", omrade, pris)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
-@xw.arg("pris", doc=_PRIS)
+@_arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("pris", doc=_PRIS)
 def FORDELNING(omrade, pris=None):
     """Fördelningen (UB 13 kap.) som tabell: Rad, Borgenär, Förmånsrätt, Utfaller, Brist; en rad per rad i förteckningen inklusive kostnader och ägarhypotek, sist överskottet."""
     return _call("FORDELNING", omrade, pris)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
-@xw.arg("rad", doc="Tabellraden: 1 = första raden under rubrikraden 'Ordning' (tomma rader räknas).")
-@xw.arg("pris", doc=_PRIS)
+@_arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("rad", doc="Tabellraden: 1 = första raden under rubrikraden 'Ordning' (tomma rader räknas).")
+@_arg("pris", doc=_PRIS)
 def FORKLARING(omrade, rad, pris=None):
     """Förklaringen på svenska av siffrorna för en tabellrad: förmånsrätt, tillägg (JB 6 kap. 3 §), ägarhypotek, utfall och brist."""
     return _call("FORKLARING", omrade, rad, pris)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
-@xw.arg("rad", doc="Tabellraden: 1 = första raden under rubrikraden 'Ordning' (tomma rader räknas).")
-@xw.arg("kolumn", doc="tillagg, formansratt, agarhypotek, skyddad, status, utfaller, brist eller forklaring.")
-@xw.arg("pris", doc=_PRIS)
+@_arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("rad", doc="Tabellraden: 1 = första raden under rubrikraden 'Ordning' (tomma rader räknas).")
+@_arg("kolumn", doc="tillagg, formansratt, agarhypotek, skyddad, status, utfaller, brist eller forklaring.")
+@_arg("pris", doc=_PRIS)
 def SAK_RAD(omrade, rad, kolumn, pris=None):
     """Ett värde för en tabellrad (JB 6 kap. 3 §, UB 12 kap. 29 §, 13 kap.): tillägg, förmånsrätt, ägarhypotek, skyddad, status, utfall, brist eller förklaring. Ett tal per cell; inget spill."""
     return _call("SAK_RAD", omrade, rad, kolumn, pris)
 
 
 @xw.func
-@xw.arg("omrade", ndim=2, doc=_OMRADE)
-@xw.arg("kolumn", doc="skyddsbelopp, lagsta_bud, medel, utdelat, overskott, agarhypotek, kostnader_utfaller, brist eller varningar.")
-@xw.arg("pris", doc=_PRIS)
+@_arg("omrade", ndim=2, doc=_OMRADE)
+@_arg("kolumn", doc="skyddsbelopp, lagsta_bud, medel, utdelat, overskott, agarhypotek, kostnader_utfaller, brist eller varningar.")
+@_arg("pris", doc=_PRIS)
 def SAK_SUMMA(omrade, kolumn, pris=None):
     """Ett summavärde för området (UB 12 kap. 29 §, 13 kap.): skyddsbelopp, lägsta bud, medel, utdelat, överskott, ägarhypotek till ägaren, kostnaders utfall, total brist eller varningar."""
     return _call("SAK_SUMMA", omrade, kolumn, pris)

@@ -44,6 +44,7 @@ from ..engine.errors import (
 )
 from ..engine.model import MAX_MANADER, SLAG_RATTIGHETER, Arende, Fordran, Forsaljning, Inskrivning
 from .values import (
+    EXCEL_ERRORS,
     as_2d,
     cell_address,
     is_blank,
@@ -239,6 +240,15 @@ def _relocate(exc: SakagareError, plats: str) -> SakagareError:
 # --------------------------------------------------------------------------- parsing
 
 
+def _namn(value: Any, plats: str) -> str:
+    """A name or id cell as text; an Excel error value there (``#N/A``, handed over as its text by the
+    functions' ``err_to_str``) is refused rather than taken for a name."""
+    text = to_text(value)
+    if text in EXCEL_ERRORS:
+        raise OgiltigtVarde(f"cellen visar felvärdet {text}.", None, plats)
+    return text
+
+
 def _split_ids(value: Any) -> tuple[str, ...]:
     text = to_text(value)
     return tuple(p.strip() for p in re.split(r"[;,\n]", text) if p.strip())
@@ -371,13 +381,13 @@ def _forsaljning(values: dict[str, Any], where: dict[str, int], plats: _Plats) -
     if "kopeskilling" in values:
         kw["kopeskilling"] = to_decimal(values["kopeskilling"], p("kopeskilling"), allow_blank=True, what="köpeskillingen")
     if "fastighet" in values:
-        kw["fastighet"] = to_text(values["fastighet"])
+        kw["fastighet"] = _namn(values["fastighet"], p("fastighet"))
     try:
         forsaljning = Forsaljning(**kw)
     except SakagareError as exc:
         key = exc.field if exc.field in where else None
         raise _relocate(exc, p(key) if key else "huvudet") from None
-    return forsaljning, to_text(values.get("sokande"))
+    return forsaljning, _namn(values["sokande"], p("sokande")) if "sokande" in values else ""
 
 
 def _rader(rows: list[list[Any]], heading: int, kolumner: dict[str, int], plats: "_Plats",
@@ -418,7 +428,7 @@ def _las_arende(
         def get(key: str) -> Any:
             return cells.get(key)
 
-        id_ = to_text(get("id")) or f"rad {nr}"
+        id_ = _namn(get("id"), p("id")) or f"rad {nr}"
         if id_ in platser:
             raise MotstridigaUppgifter(f"id '{id_}' finns redan på rad {tabellrader[platser[id_]].nr}.", None, p("id"))
 
@@ -442,7 +452,7 @@ def _las_arende(
         kapital = to_decimal(get("kapital"), p("kapital"), allow_blank=True, what="kapitalet")
         ranta = to_decimal(get("ranta"), p("ranta"), allow_blank=True, what="räntan")
         kostnader = to_decimal(get("kostnader"), p("kostnader"), allow_blank=True, what="kostnaderna")
-        borgenar = to_text(get("borgenar"))
+        borgenar = _namn(get("borgenar"), p("borgenar"))
         exek = to_bool(get("exekutionsfordran"), p("exekutionsfordran"), default=False)
         personligt = to_bool(get("personligt_ansvar"), p("personligt_ansvar"), default=True)
         pantbrev = _split_ids(get("pantbrev"))
@@ -601,14 +611,14 @@ def _las_lista(
             raise OgiltigtVarde(
                 f"raderna ska stå i förmånsrättsordning: ordning {ordning} efter {lista[-1].ordning}.", None, p("ordning")
             )
-        id_ = to_text(cells.get("id")) or f"rad {nr}"
+        id_ = _namn(cells.get("id"), p("id")) or f"rad {nr}"
         lista.append(
             Listrad(
                 nr=nr,
                 ordning=ordning,
                 formansratt=formansratt,
                 id=id_,
-                borgenar=to_text(cells.get("borgenar")),
+                borgenar=_namn(cells.get("borgenar"), p("borgenar")),
                 fordran=fordran,
                 exekutionsfordran=exek,
             )

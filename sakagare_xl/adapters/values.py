@@ -44,20 +44,31 @@ EXCEL_EPOCH = _dt.date(1899, 12, 30)
 #: The largest serial Excel accepts (9999-12-31).
 MAX_SERIAL = 2958465
 ORE = Decimal("0.01")
+#: Excel's error values as xlwings hands over an error cell with ``err_to_str`` (English names in every
+#: Excel language: Office.js and COM both give them so).
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
 
 # --------------------------------------------------------------------------- blanks, text
 
 
+#: Types that are an empty cell whatever their module: pandas' NaT/NA, and Pyodide's ``JsNull``, what a
+#: JavaScript ``null`` becomes in Pyodide 0.28 and later: xlwings Lite sends every empty cell of a range
+#: and every omitted optional argument as ``null``, and xlwings before 0.36.6 passes it on unchanged.
+#: Matched by name so CPython never imports pyodide.
+_BLANK_TYPE_NAMES = frozenset({"NaTType", "NAType", "JsNull"})
+
+
 def is_blank(value: Any) -> bool:
-    """An empty cell: ``None``, ``""``, whitespace, or a NaN/NaT from a DataFrame."""
+    """An empty cell: ``None``, ``""``, whitespace, a NaN/NaT from a DataFrame, or Pyodide's ``JsNull``."""
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, float):
         return math.isnan(value)
-    if type(value).__name__ in ("NaTType", "NAType"):
+    if type(value).__name__ in _BLANK_TYPE_NAMES:
         return True
     return False
 
@@ -75,8 +86,12 @@ def _show(value: Any) -> str:
 
     >>> _show("tio"), _show(2.0), _show(_dt.datetime(2023, 1, 1, 10, 0)), _show([[1, 2], [3, 4]])
     ("texten 'tio'", '2', 'datumet 2023-01-01 10:00', 'ett område (2×2 celler)')
+    >>> _show("#DIV/0!")  # an error cell, handed over as its text (udfs.py asks xlwings for err_to_str)
+    'felvärdet #DIV/0!'
     """
     if isinstance(value, str):
+        if value.strip() in EXCEL_ERRORS:
+            return f"felvärdet {value.strip()}"
         return f"texten '{value.strip()}'"
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"

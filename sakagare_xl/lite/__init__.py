@@ -39,8 +39,9 @@ EMBED_GLOBS = (
 )
 
 #: xlwings Lite installs these; the functions need nothing else (stdlib + Decimal).
-#: No exact pin: Lite records the versions it installs in requirements-pinned.txt.
-REQUIREMENTS = "xlwings>=0.33,<1.0\n"
+#: No exact pin: Lite records the versions it installs in requirements-pinned.txt. The floor is the
+#: one of pyproject.toml, proved in real Pyodide (tests/excel/test_excel_pyodide.py, marker slow).
+REQUIREMENTS = "xlwings>=0.33.20,<1.0\n"
 
 
 def embedded_files() -> dict[str, str]:
@@ -63,10 +64,13 @@ def _blob(files: dict[str, str]) -> tuple[str, str]:
 _BOOTSTRAP = '''
 # ---------------------------------------------------------------------------------------------
 # Bootstrap: unpack the embedded sakagare_xl (pure Python, stdlib only) into the in-memory file
-# system and import it from there. If sakagare_xl is already imported (e.g. this file is
-# imported inside an installed package), that copy is used instead.
+# system and import it from there. xlwings Lite runs main.py again in the same Python whenever
+# the code changes: the same embedded engine is then kept (and its memo with it); another one
+# (a new main.py pasted in, whatever its version) replaces every sakagare_xl module. An installed
+# sakagare_xl that is already imported (this file imported inside the package) is used as it is.
 # ---------------------------------------------------------------------------------------------
 import base64 as _base64
+import importlib as _importlib
 import json as _json
 import os as _os
 import sys as _sys
@@ -80,10 +84,17 @@ _SAKAGARE_XL_BLOB = """
 
 
 def _install_sakagare_xl():
-    if "sakagare_xl" in _sys.modules:
-        return
+    name = "sakagare_xl_lite_" + _SAKAGARE_XL_SHA256[:16]
+    loaded = _sys.modules.get("sakagare_xl")
+    if loaded is not None:
+        # an embedded copy lives in <tmp>/sakagare_xl_lite_<its sha256>/sakagare_xl/__init__.py
+        where = _os.path.basename(_os.path.dirname(_os.path.dirname(getattr(loaded, "__file__", None) or "")))
+        if where == name or not where.startswith("sakagare_xl_lite_"):
+            return  # this very engine already imported, or an installed package
+        for module in [m for m in _sys.modules if m == "sakagare_xl" or m.startswith("sakagare_xl.")]:
+            del _sys.modules[module]
     files = _json.loads(_zlib.decompress(_base64.b64decode("".join(_SAKAGARE_XL_BLOB.split()))).decode("utf-8"))
-    root = _os.path.join(_tempfile.gettempdir(), "sakagare_xl_lite_" + _SAKAGARE_XL_SHA256[:16])
+    root = _os.path.join(_tempfile.gettempdir(), name)
     for rel, text in files.items():
         path = _os.path.join(root, *rel.split("/"))
         _os.makedirs(_os.path.dirname(path), exist_ok=True)
@@ -92,8 +103,8 @@ def _install_sakagare_xl():
     data_init = _os.path.join(root, "sakagare_xl", "data", "__init__.py")
     if not _os.path.exists(data_init):
         open(data_init, "w").close()
-    if root not in _sys.path:
-        _sys.path.insert(0, root)
+    _sys.path[:] = [root] + [p for p in _sys.path if "sakagare_xl_lite_" not in _os.path.basename(p)]
+    _importlib.invalidate_caches()
 
 
 _install_sakagare_xl()

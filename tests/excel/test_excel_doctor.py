@@ -99,3 +99,32 @@ def test_command_prints_what_cannot_be_checked(capsys):
     assert "[OK]" in out and "sakagare_xl.udfs" in out
     if code == 1:
         assert "saknas" in out
+
+
+@pytest.mark.parametrize(
+    "version,status",
+    [
+        ("0.33.19", doctor.SAKNAS),  # below the floor: Lite/Server decorators or JsNull handling not proved
+        ("0.33.20", doctor.OK),  # the floor, proved in Pyodide (tests/excel/test_excel_pyodide.py, slow)
+        ("0.37.8", doctor.OK),  # constraints.txt
+        ("0.38.0", doctor.VARNING),  # newer than anything tried
+    ],
+)
+def test_xlwings_version_against_the_floor(version, status):
+    k, _ = doctor.check_xlwings(version)
+    assert k.status == status and version in k.text
+    assert "0.33.20" in k.text
+
+
+def test_the_floor_is_the_same_everywhere():
+    import re
+    from pathlib import Path
+
+    from sakagare_xl import lite
+
+    root = Path(doctor.__file__).resolve().parents[1]
+    pyproject = re.search(r'"xlwings(>=[^"]+)"', (root / "pyproject.toml").read_text())[1]
+    assert pyproject == doctor.xlwings_requirement()
+    floor = ".".join(map(str, doctor.XLWINGS_FLOOR))
+    assert lite.REQUIREMENTS.startswith(f"xlwings>={floor},")
+    assert (lite.HERE / "requirements.txt").read_text() == lite.REQUIREMENTS

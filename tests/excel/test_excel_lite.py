@@ -92,3 +92,59 @@ def test_check_command(tmp_path):
     assert main(["--check", "--ut", str(tmp_path)]) == 0
     (tmp_path / "requirements.txt").write_text("xlwings\npandas\n")
     assert main(["--check", "--ut", str(tmp_path)]) == 1
+
+
+def _variant_main(tmp_path) -> str:
+    """main.py with other embedded engine content (a marker added to sakagare_xl/__init__.py)."""
+    files = lite.embedded_files()
+    files["sakagare_xl/__init__.py"] += '\nLITE_RELOAD_MARKER = "variant"\n'
+    original = lite.embedded_files
+    lite.embedded_files = lambda: files
+    try:
+        path = tmp_path / "variant_main.py"
+        path.write_text(lite.build_main(), encoding="utf-8")
+        return str(path)
+    finally:
+        lite.embedded_files = original
+
+
+def test_a_new_main_py_replaces_the_engine_of_a_running_session(tmp_path):
+    # xlwings Lite runs main.py again in the same Python when the code changes
+    got = _run_main(
+        {},
+        f"""
+        import sakagare_xl.adapters.functions as F1
+        runpy.run_path({str(MAIN)!r}, run_name="main")  # the same file again: kept
+        import sakagare_xl.adapters.functions as F2
+        ns2 = runpy.run_path({_variant_main(tmp_path)!r}, run_name="main")  # another engine: reloaded
+        import sakagare_xl.adapters.functions as F3
+        out["same_kept"] = F1 is F2
+        out["variant_new"] = F3 is not F1 and F3.__file__ != F1.__file__
+        out["marker"] = sys.modules["sakagare_xl"].LITE_RELOAD_MARKER
+        out["stale_modules"] = [m for m, mod in sys.modules.items()
+                                if m.startswith("sakagare_xl") and mod is not None
+                                and not getattr(mod, "__file__", "").startswith(F3.__file__.rsplit("/sakagare_xl/", 1)[0])]
+        out["tillagg"] = ns2["TILLAGG"](700000.0, 0.02, 6.0)
+        ns3 = runpy.run_path({str(MAIN)!r}, run_name="main")  # back to the shipped one
+        out["back"] = getattr(sys.modules["sakagare_xl"], "LITE_RELOAD_MARKER", None)
+        """,
+        tmp_path,
+    )
+    assert got["same_kept"] and got["variant_new"] and got["marker"] == "variant"
+    assert got["stale_modules"] == [] and got["tillagg"] == 126000.0 and got["back"] is None
+
+
+def test_an_installed_package_already_imported_is_used(tmp_path):
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    script = textwrap.dedent(
+        f"""
+        import json, runpy, sakagare_xl
+        before = sakagare_xl.__file__
+        runpy.run_path({str(MAIN)!r}, run_name="main")
+        import sakagare_xl as again
+        print(json.dumps({{"same": again.__file__ == before, "tmp": again.__file__.startswith({str(tmp_path)!r})}}))
+        """
+    )
+    res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout.strip().splitlines()[-1]) == {"same": True, "tmp": False}

@@ -216,7 +216,7 @@ FUNCTIONS: list[tuple] = [
     ("TILLAGG", (100000, 0.02, -3), "Fel i argumentet months: antalet månader är negativt (-3).",
      "negative months"),
     ("TILLAGG", (100000, "#N/A", 6),
-     "Fel i argumentet ref_rate: en procentsats (t.ex. 2 %) väntades, inte texten '#N/A'.",
+     "Fel i argumentet ref_rate: en procentsats (t.ex. 2 %) väntades, inte felvärdet #N/A.",
      "an Excel error value passed on as text by the add-in"),
     ("TILLAGG_DATUM", (100000, dt.datetime(2020, 6, 1), dt.datetime(2020, 1, 1)),
      "Fel i argumenten fran och till: till (2020-01-01) ligger före fran (2020-06-01); byt plats på datumen.",
