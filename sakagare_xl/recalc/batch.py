@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .core import Outcome, recalc_bytes
+from .core import OK_STATUSES, Outcome, recalc_bytes
 
 EXTENSIONS = (".xlsx", ".xlsm")
 TEMP_SUFFIX = ".recalc-tmp"
@@ -38,6 +38,7 @@ class Options:
     overrides: dict = field(default_factory=dict)
     dry_run: bool = False
     write_errors: bool = False
+    full: bool = False  # --alla
 
 
 @dataclass
@@ -50,10 +51,11 @@ class Row:
     cells_changed: int = 0
     written: bool = False
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # no failure: why a workbook was skipped, a kept flag
 
     @property
     def failed(self) -> bool:
-        return self.status not in ("ok", "oförändrad")
+        return self.status not in OK_STATUSES
 
 
 # ---------------------------------------------------------------- paths
@@ -149,13 +151,13 @@ def process(task: Task, options: Options) -> Row:
         return Row(src, "kan inte läsas", errors=[f"{src}: kan inte läsas ({exc.strerror or exc})"])
     try:
         outcome: Outcome = recalc_bytes(
-            data, options.functions, options.overrides, write_errors=options.write_errors
+            data, options.functions, options.overrides, write_errors=options.write_errors, full=options.full
         )
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the batch nor show a traceback
         return Row(src, "internt fel", errors=[f"{src}: internt fel ({type(exc).__name__}: {exc}); filen lämnas orörd"])
     row = Row(
         src, outcome.status, _money(outcome.skyddsbelopp), _money(outcome.distributed), _money(outcome.overskott),
-        outcome.changed, False, [f"{src}: {e}" for e in outcome.errors],
+        outcome.changed, False, [f"{src}: {e}" for e in outcome.errors], list(outcome.notes),
     )
     if options.dry_run:
         return row
