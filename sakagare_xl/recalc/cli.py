@@ -60,8 +60,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "recalc",
         help=HELP,
-        description=HELP + " Bara formler som använder sakägarfunktionerna, och formler som beror på dem, "
-        "räknas om; allt annat i filen lämnas byte för byte. Se docs/recalc.md.",
+        description=HELP + " Bara formler som använder sakägarfunktionerna, formler som beror på dem och "
+        "formler utan sparat värde räknas om (med --alla: alla formler); allt annat i filen lämnas byte för "
+        "byte. En arbetsbok utan sakägarfunktioner hoppas över (inget att räkna om). Se docs/recalc.md.",
     )
     p.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer, mappar eller mönster (t.ex. 'mapp/**/*.xlsx')")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",

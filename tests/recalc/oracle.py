@@ -130,7 +130,9 @@ def same(a, b) -> bool:
     if isinstance(a, tuple) or isinstance(b, tuple):
         return isinstance(a, tuple) and isinstance(b, tuple) and a[1] == b[1]
     if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-6)  # (summation noise of kronor sums near 0)
+        # abs_tol: recalc sums exactly (math.fsum), Excel and formualizer add left to right; on sums of
+        # 10^9 kronor near 0 that differs by ~1e-6 (docs/recalc.md, "The oracle")
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-5)
     return type(a) is type(b) and a == b
 
 
