@@ -83,7 +83,10 @@ def main(argv=None) -> int:
         sets[f"ours {rows}"] = [p.read_bytes() for p in make_ours(tmp / f"o{rows}", a.n, rows)]
     sets["examples"] = [without_values(p.read_bytes()) for p in sorted((ROOT / "workbook").glob("*.xlsx"))
                         if p.name != "sakagarforteckning.xlsx"]
-    print(f"formualizer {getattr(fz, '__version__', '?')}, {a.n} workbooks per set, median of {a.reps} rounds, ms per workbook")
+    from importlib.metadata import version
+
+    print(f"formualizer {version('formualizer')}, {a.n} workbooks per set, median of {a.reps} rounds, "
+          "ms per workbook")
     print(f"{'set':<12} {'recalc':>9} {'fz eval':>9} {'ratio':>7} {'fz file':>9} {'ratio':>7}  disagreeing cells")
     for name, items in sets.items():
         t_rc = _median_ms(lambda d: recalc_bytes(d, full=True), items, a.reps)

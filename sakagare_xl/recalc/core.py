@@ -192,9 +192,10 @@ def grouped(problems: list[Problem], sheets: list[str] = ()) -> list[str]:
             out.append(ps[0].text())
             continue
         first = min(ps, key=lambda p: (pos.get(p.sheet, 0), parse_a1(p.cell)))
-        body = msg[: -len("; filen lämnas orörd")] if msg.endswith("; filen lämnas orörd") else msg
-        tail = "; filen lämnas orörd" if body is not msg else ""
-        out.append(f"{body} (påverkar {len(set((p.sheet, p.cell) for p in ps))} celler, t.ex. {_cell_name(first)}){tail}")
+        tail = "; filen lämnas orörd" if msg.endswith("; filen lämnas orörd") else ""
+        body = msg[: len(msg) - len(tail)]
+        n = len({(p.sheet, p.cell) for p in ps})
+        out.append(f"{body} (påverkar {n} celler, t.ex. {_cell_name(first)}){tail}")
     return out
 
 

@@ -18,7 +18,8 @@ def _inputs(rnd: random.Random) -> dict[str, object]:
     cells: dict[str, object] = {}
     for r in range(1, ROWS + 1):
         cells[f"A{r}"] = rnd.choice([rnd.randint(-50, 200), round(rnd.uniform(-100, 1000), rnd.randint(0, 3)), 0])
-        cells[f"B{r}"] = rnd.choice([rnd.choice(TEXTS), None, True, False, rnd.randint(1, 9), round(rnd.uniform(0, 5), 2)])
+        cells[f"B{r}"] = rnd.choice([rnd.choice(TEXTS), None, True, False, rnd.randint(1, 9),
+                                     round(rnd.uniform(0, 5), 2)])
         cells[f"C{r}"] = rnd.randint(36526, 47000)  # serial dates 2000-01-01 … 2028
     return cells
 
@@ -54,13 +55,15 @@ class _Gen:
             lambda: f"COUNT({self.rng('B')})", lambda: f"COUNTA({self.rng('B')})",
             lambda: f"COUNTBLANK({self.rng('B')})", lambda: f'COUNTIF({self.rng()},">{rnd.randint(-5, 50)}")',
             lambda: f'SUMIF({self.rng()},"<={rnd.randint(-5, 50)}")', lambda: f"PRODUCT({self.rng()})",
-            lambda: f"SUMPRODUCT(A1:A4,A5:A8)", lambda: f"ABS({n(d)})", lambda: f"INT({n(d)})",
+            lambda: "SUMPRODUCT(A1:A4,A5:A8)", lambda: f"ABS({n(d)})", lambda: f"INT({n(d)})",
             lambda: f"MOD({n(d)},{rnd.choice([3, -3, 2.5, 7])})", lambda: f"SIGN({n(d)})",
             lambda: f"ROUND({n(d)},{rnd.randint(-2, 3)})", lambda: f"ROUNDUP({n(d)},{rnd.randint(-1, 2)})",
             lambda: f"ROUNDDOWN({n(d)},{rnd.randint(-1, 2)})", lambda: f"IF({self.cond(d)},{n(d)},{n(d)})",
-            lambda: f"IFERROR(({n(d)})/({n(d)}),-1)", lambda: f"INDEX(A1:C{ROWS},{rnd.randint(1, ROWS)},{rnd.randint(1, 3)})",
+            lambda: f"IFERROR(({n(d)})/({n(d)}),-1)",
+            lambda: f"INDEX(A1:C{ROWS},{rnd.randint(1, ROWS)},{rnd.randint(1, 3)})",
             lambda: f"YEAR({self.cell('C')})+MONTH({self.cell('C')})+DAY({self.cell('C')})",
-            lambda: f"EDATE({self.cell('C')},{rnd.randint(-14, 14)})", lambda: f"EOMONTH({self.cell('C')},{rnd.randint(-3, 3)})",
+            lambda: f"EDATE({self.cell('C')},{rnd.randint(-14, 14)})",
+            lambda: f"EOMONTH({self.cell('C')},{rnd.randint(-3, 3)})",
         ][k]()
 
     def cond(self, depth: int) -> str:
@@ -78,10 +81,12 @@ class _Gen:
         rnd = self.rnd
         k = rnd.randrange(10)
         return [
-            lambda: f'CONCATENATE({self.cell("B")},"-",{self.num(1)})', lambda: f'{self.cell("B")}&"/"&{self.cell("A")}',
+            lambda: f'CONCATENATE({self.cell("B")},"-",{self.num(1)})',
+            lambda: f'{self.cell("B")}&"/"&{self.cell("A")}',
             lambda: f'TEXT({self.num(1)},"{rnd.choice(FORMATS)}")', lambda: f"UPPER({self.cell('B')})",
             lambda: f"LOWER({self.cell('B')})", lambda: f"TRIM({self.cell('B')})",
-            lambda: f"LEFT({self.cell('B')},{rnd.randint(0, 4)})", lambda: f"RIGHT({self.cell('B')},{rnd.randint(0, 4)})",
+            lambda: f"LEFT({self.cell('B')},{rnd.randint(0, 4)})",
+            lambda: f"RIGHT({self.cell('B')},{rnd.randint(0, 4)})",
             lambda: f"MID({self.cell('B')},{rnd.randint(1, 4)},{rnd.randint(0, 4)})",
             lambda: f'CONCAT({self.rng("B")},"!")',
         ][k]()
