@@ -120,8 +120,12 @@ def _recalc_bytes(data, functions, overrides, write_errors, today, full=False) -
     except PackageError as exc:
         return Outcome(exc.status, errors=[str(exc)])
     if plan.ours == 0 and not override_cells and not full:
-        return Outcome(STATUS_SKIPPED, notes=["arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd "
-                                              "(--alla räknar om alla formler)"])
+        lacking = sum(1 for sh in wb.sheets if sh is not None
+                      for cell in sh.cells.values() if cell.formula is not None and not cell.has_v)
+        why = (f"; {lacking} formler saknar sparat värde (--alla räknar ut dem)" if lacking
+               else " (--alla räknar om alla formler)")
+        return Outcome(STATUS_SKIPPED,
+                       notes=[f"arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd{why}"])
     if plan.problems:
         return _problems(plan.problems, plan.ours, _names(wb))
     problems = evaluate_plan(ev, plan)

@@ -163,7 +163,10 @@ def test_plain_openpyxl_workbook_with_alla(tmp_path):
     p = tmp_path / "vanlig.xlsx"
     wb.save(p)
     original = p.read_bytes()
-    assert recalc([p]) == 0 and p.read_bytes() == original  # "inget att räkna om", exit 0, untouched
+    # "inget att räkna om", exit 0, untouched, and the note says what --alla would do
+    assert recalc_bytes(original).notes == ["arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd; "
+                                            "4 formler saknar sparat värde (--alla räknar ut dem)"]
+    assert recalc([p]) == 0 and p.read_bytes() == original
     assert recalc([p, "--alla"]) == 0
     got = openpyxl.load_workbook(p, data_only=True)["Blad1"]
     assert got["A5"].value == sum(inputs)
@@ -171,6 +174,29 @@ def test_plain_openpyxl_workbook_with_alla(tmp_path):
     assert got["A7"].value == sum(inputs) / 3 * 2
     assert got["B5"].value == ("stor" if sum(inputs) > 40 else "liten")
     assert b"fullCalcOnLoad" not in calc_pr(p.read_bytes())
+
+
+def test_plain_formulas_beside_ours_are_filled_without_alla(tmp_path):
+    """openpyxl workbook with one function of ours and ordinary formulas that do not depend on it: every
+    formula gets its value (docs/recalc.md, point 4), without --alla."""
+    import openpyxl
+
+    inputs = [3, 4.5, -1]  # arbitrary inputs; expected values from Excel's definitions of SUM/AVERAGE
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, x in enumerate(inputs):
+        ws.cell(row=2 + i, column=1, value=x)
+    ws["A5"] = "=SUM(A2:A4)"
+    ws["A6"] = "=AVERAGE(A2:A4)"
+    ws["A7"] = "=A6*2"
+    ws["B1"] = "=DUBBEL(A2)"
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = recalc_bytes(buf.getvalue(), FAKE)
+    assert out.status == "ok" and not out.notes
+    got = openpyxl.load_workbook(io.BytesIO(out.data), data_only=True).active
+    assert [got[r].value for r in ("A5", "A6", "A7", "B1")] == [
+        sum(inputs), sum(inputs) / 3, sum(inputs) / 3 * 2, inputs[0] * 2]
 
 
 # ------------------------------------------------------------------------------------------- fullCalcOnLoad

@@ -306,7 +306,8 @@ WORKBOOKS: list[tuple] = [
      "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (filen är krypterad (lösenordsskyddad zip)).",
      'a zip member with the ZipCrypto flag'),
     ('no_functions', 'inget att räkna om',  # issue 11: skipped, no failure (recalc exits 0)
-     'arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd (--alla räknar om alla formler)',
+     'arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd; 1 formler saknar sparat värde '
+     '(--alla räknar ut dem)',
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
      'some other workbook in the same folder'),
     ('negative_kapital', 'fel i formel',
