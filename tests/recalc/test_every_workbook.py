@@ -345,3 +345,16 @@ def test_one_cell_keeps_the_cell_form(tmp_path):
                                                                  ws.write_formula("B20", "=DUBBEL(A20)")))
     out = recalc_bytes(p.read_bytes(), FAKE)
     assert out.errors[0].startswith("cell 'Blad 1'!B20: ")
+
+
+@pytest.mark.skipif(not WORKBOOKS, reason="workbook/*.xlsx not built")
+@pytest.mark.parametrize("path", WORKBOOKS, ids=[p.name for p in WORKBOOKS])
+def test_alla_on_a_stale_shipped_workbook_gives_back_every_value(path):
+    """Every formula's cached value set to 0: --alla recomputes all of them — also those that depend on
+    none of our functions — back to the values the template wrote from the engine."""
+    from .test_template import formula_values, stale
+
+    original = path.read_bytes()
+    out = recalc_bytes(stale(original), full=True)
+    assert out.status == "ok" and not out.notes, (out.errors, out.notes)
+    assert formula_values(out.data) == formula_values(original)
