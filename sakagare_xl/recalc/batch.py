@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .core import Outcome, recalc_bytes
+from .core import OK_STATUSES, Outcome, recalc_bytes
 from .ooxml import MAX_FILE_SIZE
 
 EXTENSIONS = (".xlsx", ".xlsm")
@@ -44,6 +44,7 @@ class Options:
     overrides: dict = field(default_factory=dict)
     dry_run: bool = False
     write_errors: bool = False
+    full: bool = False  # --alla
 
 
 @dataclass
@@ -56,10 +57,11 @@ class Row:
     cells_changed: int = 0
     written: bool = False
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # no failure: why a workbook was skipped, a kept flag
 
     @property
     def failed(self) -> bool:
-        return self.status not in ("ok", "oförändrad")
+        return self.status not in OK_STATUSES
 
 
 # ---------------------------------------------------------------- paths
@@ -215,7 +217,7 @@ def process(task: Task, options: Options) -> Row:
         return Row(src, "kan inte läsas", errors=[f"{src}: kan inte läsas (minnet räcker inte); filen lämnas orörd"])
     try:
         outcome: Outcome = recalc_bytes(
-            data, options.functions, options.overrides, write_errors=options.write_errors
+            data, options.functions, options.overrides, write_errors=options.write_errors, full=options.full
         )
     except MemoryError:  # one file too large for this machine's memory: the batch goes on
         return Row(src, "för stor", errors=[f"{src}: minnet räcker inte till att räkna om filen; filen lämnas orörd"])
@@ -223,7 +225,7 @@ def process(task: Task, options: Options) -> Row:
         return Row(src, "internt fel", errors=[f"{src}: internt fel ({type(exc).__name__}: {exc}); filen lämnas orörd"])
     row = Row(
         src, outcome.status, _money(outcome.skyddsbelopp), _money(outcome.distributed), _money(outcome.overskott),
-        outcome.changed, False, [f"{src}: {e}" for e in outcome.errors],
+        outcome.changed, False, [f"{src}: {e}" for e in outcome.errors], list(outcome.notes),
     )
     if options.dry_run:
         return row

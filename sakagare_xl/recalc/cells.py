@@ -290,6 +290,13 @@ def decode_value(t: str | None, raw: bytes | None, shared: list[str], where: str
     raise PackageError(f"cell {where} har en okänd typ t=\"{t}\"")
 
 
+def _no_value(t: str | None, raw: bytes | None) -> bool:
+    """A formula's ``<v>`` that holds no value: empty (``<v></v>``, ``<v/>``) and typed as a number (no
+    ``t``, or ``t="n"``). openpyxl writes every formula so, since it computes nothing; an empty ``<v>`` with
+    ``t="str"`` is a cached empty string (what Excel and the template write for ``=""``)."""
+    return (t is None or t == "n") and not (raw or b"").strip()
+
+
 def _decode(t, raw, shared, sheet, row, col):
     try:
         return decode_value(t, raw, shared, "")
@@ -390,6 +397,7 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             spans[(row, col)] = mt.span()
             continue
         if fv is not None:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
+            has_v = True
             if tstr is None or tstr == "n":
                 if fv:
                     try:
@@ -397,12 +405,13 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                     except ValueError:
                         v = _decode(tstr, fv, shared, sheet, row, col)
                 else:
-                    v = ""  # an empty <v></v> (decode_value: XlsxWriter's empty-text result)
+                    v, has_v = None, False  # an empty <v></v> without t (openpyxl's): no value (see _no_value)
             else:
                 v = _decode(tstr, fv, shared, sheet, row, col)
-            values[(row, col)] = v
+            if has_v:
+                values[(row, col)] = v
             start, end = mt.span()
-            cells[(row, col)] = Cell(row, col, start, end, tstr, v, True,
+            cells[(row, col)] = Cell(row, col, start, end, tstr, v, has_v,
                                      xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8"),
                                      mt.span(3) if b"t" not in attrs else None)  # (see Cell.vspan)
             continue
@@ -462,14 +471,15 @@ def _read_content(cell: Cell, inner: bytes, shared: list[str], sheet: Sheet) -> 
     fast = _FAST.fullmatch(inner)
     if fast is not None:
         ftext, raw = fast.group(1, 2)
-        cell.has_v = True
-        cell.value = _decode(tstr, raw, shared, sheet, row, col)
         if ftext is not None:
             cell.formula = xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8")
+        if not (ftext is not None and _no_value(tstr, raw)):
+            cell.has_v = True
+            cell.value = _decode(tstr, raw, shared, sheet, row, col)
         return
     vm = _V.search(inner)
     fm = _F.search(inner)
-    if vm:
+    if vm and not (fm and _no_value(tstr, vm.group(1))):
         cell.has_v = True
         cell.value = _decode(tstr, vm.group(1) or b"", shared, sheet, row, col)
     elif tstr == "inlineStr":

@@ -66,8 +66,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "recalc",
         help=HELP,
-        description=HELP + " Bara formler som använder sakägarfunktionerna, och formler som beror på dem, "
-        "räknas om; allt annat i filen lämnas byte för byte. Se docs/recalc.md.",
+        description=HELP + " Bara formler som använder sakägarfunktionerna, formler som beror på dem och "
+        "formler utan sparat värde räknas om (med --alla: alla formler); allt annat i filen lämnas byte för "
+        "byte. En arbetsbok utan sakägarfunktioner hoppas över (inget att räkna om). Se docs/recalc.md.",
     )
     p.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer, mappar eller mönster (t.ex. 'mapp/**/*.xlsx')")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
@@ -86,6 +87,10 @@ def register(subparsers) -> None:
     p.add_argument("--skriv-fel", action="store_true", dest="write_errors",
                    help="skriv filen även när en sakägarfunktion ger fel (cellen får felmeddelandet, "
                    "som i Excel); annars lämnas sådana filer orörda")
+    p.add_argument("--alla", action="store_true", dest="full",
+                   help="räkna om alla formler som går att räkna ut, också de som inte beror på "
+                   "sakägarfunktionerna (en full omräkning, som LibreOffices); då räknas även arbetsböcker "
+                   "utan sakägarfunktioner om")
     p.add_argument("--excel", action="store_true",
                    help="låt Microsoft Excel räkna om och spara (via xlwings; bara Windows/macOS)")
     p.add_argument("--no-progress", action="store_true", help="ingen förloppsindikator")
@@ -129,14 +134,14 @@ def run(args: argparse.Namespace, functions: dict | None = None) -> int:
             except ImportError as exc:
                 print(f"fel: sakägarfunktionerna går inte att läsa in ({exc})", file=sys.stderr)
                 return 1
-        options = Options(functions, overrides, args.dry_run, args.write_errors)
+        options = Options(functions, overrides, args.dry_run, args.write_errors, getattr(args, "full", False))
         try:
             rows = run_batch(tasks, options, jobs, progress=not args.no_progress)
         except KeyboardInterrupt:
             print("avbrutet: filer som redan skrivits är klara, övriga är orörda", file=sys.stderr)
             return 1
     rows = rows_missing + rows
-    ok = changed = unchanged = failed = 0
+    ok = changed = unchanged = failed = skipped = 0
     for r in rows:
         if r.failed:
             failed += 1
@@ -147,12 +152,16 @@ def run(args: argparse.Namespace, functions: dict | None = None) -> int:
             ok += 1
             if r.status == "oförändrad":
                 unchanged += 1
+            elif r.status == "inget att räkna om":
+                skipped += 1
             else:
                 changed += 1
             if not args.quiet:
                 extra = f", {r.cells_changed} celler ändrade" if r.cells_changed else ""
                 note = " (inte skriven: --dry-run)" if args.dry_run and r.cells_changed else ""
-                print(f"OK   {r.path}: {r.status}{extra}{note}")
+                print(f"{'OK  ' if r.status != 'inget att räkna om' else '--  '} {r.path}: {r.status}{extra}{note}")
+                for n in getattr(r, "notes", ()):
+                    print(f"     {n}")
     if args.report:
         try:
             paths = write_reports(rows, args.report)
@@ -163,6 +172,7 @@ def run(args: argparse.Namespace, functions: dict | None = None) -> int:
         else:
             if not args.quiet:
                 print("rapport: " + ", ".join(paths))
-    print(f"{len(rows)} arbetsböcker: {changed} omräknade, {unchanged} oförändrade, {failed} med fel"
+    print(f"{len(rows)} arbetsböcker: {changed} omräknade, {unchanged} oförändrade, "
+          + (f"{skipped} utan något att räkna om, " if skipped else "") + f"{failed} med fel"
           + (" (torrkörning, inget skrevs)" if args.dry_run else ""))
     return 1 if failed else 0

@@ -107,6 +107,7 @@ class Evaluator:
         #: per sheet, (row, col) → current value (cached values, then the computed ones): what formulas read
         self.sv: list[dict[tuple[int, int], object]] = [dict(sh.values) if sh is not None else {} for sh in wb.sheets]
         self.fast = _fast_functions(functions)
+        self.addressed = _addressed(functions)
         self.range_cache: dict[tuple, list] = {}
         self.arg_cache: dict[tuple, object] = {}
         self.udf_memo: dict[tuple, object] = {}
@@ -249,8 +250,10 @@ class Evaluator:
             return hit
         from ..engine.errors import SakagareError
 
+        # the range's top-left cell, so that the adapters name cells as A1 (G23, Fördelningsdag (B11))
+        kw = {"adress": a1(args[0].r1, args[0].c1)} if name in self.addressed and args and type(args[0]) is Area else {}
         try:
-            out = _py_result(self.functions[name](*conv))
+            out = _py_result(self.functions[name](*conv, **kw))
         except SakagareError as exc:
             err = UdfError(error_text(exc))
             self.udf_memo[key] = err
@@ -303,14 +306,18 @@ _PLANS: dict[tuple, Plan] = {}
 PLANS_LIMIT = 8
 
 
-def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
-    """Which formula cells to evaluate, in which order, and what stops the workbook (see the module doc)."""
+def build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]], full: bool = False) -> Plan:
+    """Which formula cells to evaluate, in which order, and what stops the workbook (see the module doc).
+    ``full`` (``--alla``): every other formula too, with or without a cached value, as the optional ones
+    are (see :func:`_optional`)."""
     key = _structure_key(ev, overrides)
+    if key is not None and full:
+        key = ("full",) + key
     if key is not None:
         hit = _PLANS.get(key)
         if hit is not None:
             return hit
-    plan = _build_plan(ev, overrides)
+    plan = _build_plan(ev, overrides, full)
     if key is not None:
         if len(_PLANS) >= PLANS_LIMIT:
             _PLANS.pop(next(iter(_PLANS)))
@@ -348,7 +355,7 @@ def _structure_key(ev: Evaluator, overrides: set) -> tuple | None:
     return tuple(parts)
 
 
-def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
+def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]], full: bool = False) -> Plan:
     wb = ev.wb
     problems: list[Problem] = []
     fcells: dict[tuple[int, int, int], FormulaCell] = {}
@@ -537,10 +544,21 @@ def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]]) -> Plan:
     if order is None:
         order = _graph_order(wb, needed, formula_cells_in, problems)
     optional: dict = {}
-    extra = {fc.key: fc for fc in lacking if fc.key not in needed}
+    if full:  # --alla: every formula, cached value or not
+        extra = {k: fc for k, fc in fcells.items() if k not in needed}
+    else:
+        extra = {fc.key: fc for fc in lacking if fc.key not in needed}
     if extra and not problems:
         more, optional = _optional(ev, extra, specs, formula_cells_in)
-        order = order + more
+        if full and more and order:
+            # a formula of ours may read one of the others, now recomputed too: one order over both
+            keep = set(needed) | {fc.key for fc in more}
+            if simple:  # row-major order is an evaluation order for the whole workbook
+                order = [fc for k, fc in fcells.items() if k in keep]
+            else:
+                order = _graph_order(wb, {k: fcells[k] for k in keep}, formula_cells_in, problems)
+        else:
+            order = order + more
     # resolve_name refers to itself through its closure: unbind it, so that plain reference counting
     # frees the workbook at once (a cycle would keep tens of thousands of objects for the garbage collector)
     resolve_name = None  # noqa: F841
@@ -864,6 +882,14 @@ def _failed(ev: Evaluator, fc: FormulaCell) -> bool:
             else:
                 ev.sv[o[0]][(o[1], o[2])] = old
     return failed
+
+
+def _addressed(functions: dict) -> frozenset:
+    """Our functions that take the range's address (``adress=``) for their messages: the real adapter
+    functions of :data:`~sakagare_xl.adapters.functions.RANGE_FUNCTIONS` (a test's registry may not)."""
+    from ..adapters import functions as real
+
+    return frozenset(n for n in real.RANGE_FUNCTIONS if functions.get(n) is real.FUNCTIONS[n])
 
 
 def _fast_functions(functions: dict) -> dict:

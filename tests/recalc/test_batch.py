@@ -71,7 +71,6 @@ def bad_files(tmp_path):
         ("zip.xlsx", _zip({"a.txt": b"hej"}), "inte en arbetsbok"),
         ("bomb.xlsx", bomb, "osäker fil"),
         ("xmlbomb.xlsx", _with_member(good, "xl/sharedStrings.xml", BILLION_LAUGHS), "osäker fil"),
-        ("vanlig.xlsx", plain.read_bytes(), "inga sakägarfunktioner"),
         ("formelfel.xlsx", err, "fel i formel"),
     ]
 
@@ -83,6 +82,9 @@ def test_bad_files_are_reported_untouched_and_the_batch_goes_on(tmp_path, capsys
     for name, data, _ in cases:
         (folder / name).write_bytes(data)
     build(folder / "bra.xlsx")
+    plain = tmp_path / "plain.xlsx"  # (bad_files made it) a workbook without our functions: skipped, no failure
+    (folder / "vanlig.xlsx").write_bytes(plain.read_bytes())
+    cases.append(("vanlig.xlsx", plain.read_bytes(), "inget att räkna om"))
     before = {name: snapshot(folder / name) for name, _, _ in cases}
     rc = recalc([folder, "--report", tmp_path / "rapport"])
     assert rc == 1
@@ -91,7 +93,11 @@ def test_bad_files_are_reported_untouched_and_the_batch_goes_on(tmp_path, capsys
     rows = {os.path.basename(r["path"]): r for r in json.loads((tmp_path / "rapport.json").read_text("utf-8"))}
     for name, _, status in cases:
         assert rows[name]["status"] == status, (name, rows[name])
-        assert rows[name]["errors"] and rows[name]["written"] is False
+        assert rows[name]["written"] is False
+        if status == "inget att räkna om":
+            assert rows[name]["notes"] and not rows[name]["errors"]
+            continue
+        assert rows[name]["errors"]
         assert all(name in e for e in rows[name]["errors"])  # every message names the file
     assert rows["bra.xlsx"]["status"] == "ok" and rows["bra.xlsx"]["written"] is True
     assert cached((folder / "bra.xlsx").read_bytes())["B2"] == DUBBEL(2)  # the batch went on

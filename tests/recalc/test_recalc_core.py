@@ -3,6 +3,9 @@ file and what never does, spellings, array and shared formulas, names, errors.""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from sakagare_xl.recalc.core import recalc_bytes
@@ -225,7 +228,12 @@ def test_no_functions_of_ours(tmp_path):
     wb.add_worksheet().write_formula("A1", "=1+1", None, 2)
     wb.close()
     out = recalc_bytes(p.read_bytes(), FAKE)
-    assert out.status == "inga sakägarfunktioner" and out.data is None
+    # issue 11: nothing to recompute is no failure (a mixed folder exits 0), unless --alla asks for it
+    assert out.status == "inget att räkna om" and out.data is None and not out.failed and out.notes
+    full = recalc_bytes(p.read_bytes(), FAKE, full=True)
+    # the cached 2 was right; every formula was computed, so XlsxWriter's fullCalcOnLoad="1" goes
+    assert full.status == "ok" and full.changed == 0 and full.evaluated == 1
+    assert b"fullCalcOnLoad" not in zipfile.ZipFile(io.BytesIO(full.data)).read("xl/workbook.xml")
 
 
 def test_text_and_bool_results_set_type(tmp_path):

@@ -341,30 +341,31 @@ WORKBOOKS: list[tuple] = [
      '{path}: filen är krypterad (lösenordsskyddad zip)',
      "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (filen är krypterad (lösenordsskyddad zip)).",
      'a zip member with the ZipCrypto flag'),
-    ('no_functions', 'inga sakägarfunktioner',
-     '{path}: arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd',
+    ('no_functions', 'inget att räkna om',  # issue 11: skipped, no failure (recalc exits 0)
+     'arbetsboken använder inga av sakägarfunktionerna; filen lämnas orörd; 1 formler saknar sparat värde '
+     '(--alla räknar ut dem)',
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
      'some other workbook in the same folder'),
     ('negative_kapital', 'fel i formel',
-     '{path}: cell Sakägarförteckning!U6: Fel i rad 1 i tabellen, kolumn Kapital (rad 18, kolumn 7 i området): '
-     'kapitalet är negativt (-85000).',
+     '{path}: Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000). '
+     '(påverkar 187 celler, t.ex. Sakägarförteckning!U6)',
      'Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000).',
      "a sign typo in the template's table"),
     ('text_kapital', 'fel i formel',
-     '{path}: cell Sakägarförteckning!U6: Fel i rad 1 i tabellen, kolumn Kapital (rad 18, kolumn 7 i området): '
-     "ett tal väntades, inte texten 'mycket'.",
+     "{path}: Fel i rad 1 i tabellen, kolumn Kapital (G22): ett tal väntades, inte texten 'mycket'. "
+     '(påverkar 187 celler, t.ex. Sakägarförteckning!U6)',
      "Fel i rad 1 i tabellen, kolumn Kapital (G22): ett tal väntades, inte texten 'mycket'.",
      'text in an amount cell of the template'),
     ('unknown_label', 'fel i formel',
-     '{path}: cell Sakägarförteckning!U6: Fel i cellen rad 2, kolumn 1 i området: okänd etikett '
-     "'Utmätningsdagen'.",
+     "{path}: Fel i cellen A6: okänd etikett 'Utmätningsdagen'. Kända etiketter:",
      "Fel i cellen A6: okänd etikett 'Utmätningsdagen'. Kända etiketter: Fastighet, Utmätningsdag, Konkurs, "
      'Konkursansökningsdag, Deponeringsdag, Sakägarförteckningsdag, Fördelningsdag, Månader, Tidsberäkning, '
      'Referensränta, Förrättningskostnader, Köpeskilling, Ränta på köpeskillingen, Sökande, Rättighet bryter '
      'block.',
      'a header label edited by hand'),
     ('negative_price', 'fel i formel',
-     '{path}: cell Sakägarförteckning!U8: Fel i argumentet pris: priset är negativt (-220000).',
+     '{path}: Fel i argumentet pris: priset är negativt (-220000). (påverkar 12 celler, t.ex. '
+     'Sakägarförteckning!U8)',
      'Fel i Köpeskilling (B16): köpeskillingen är negativ (-220000).',
      'a negative köpeskilling'),
     ('unknown_function', 'okänd funktion',

@@ -199,7 +199,8 @@ def test_workbook_cell_attack(tmp_path, ref, inner, attrs, label, message, why):
     assert err == f"Fel i {label} ({ref}): {message}.\n", why
     rc, out, err = run_cli(["recalc", "--no-progress", str(path)])
     assert rc == 1 and f"FEL  {path}: fel i formel\n" in out, why
-    assert f": Fel i {label} (rad " in out and f"): {message}." in out, why
+    # recalc names the cell as berakna does, once for the cause (issue 11: one message per cause)
+    assert f": Fel i {label} ({ref}): {message}. (påverkar " in out, why
     assert "internt fel" not in out and "Traceback" not in out + err
     assert_untouched(path, before)
 

@@ -126,7 +126,12 @@ def test_workbook(tmp_path, cmd, builder, status, fragment, berakna_line, why):
     path = folder / f"{builder}.xlsx"
     path.write_bytes(getattr(bad_workbooks, builder)())
     before = freeze(path)
-    if cmd == "recalc":
+    if cmd == "recalc" and status == "inget att räkna om":  # no failure since issue 11: skipped, exit 0
+        rc, out, err = run_cli(["recalc", "--no-progress", str(path)])
+        assert rc == 0, why
+        assert f"--   {path}: {status}\n     {fragment}\n" in out, why
+        assert "1 arbetsböcker: 0 omräknade, 0 oförändrade, 1 utan något att räkna om, 0 med fel" in out
+    elif cmd == "recalc":
         rc, out, err = run_cli(["recalc", "--no-progress", str(path)])
         assert rc == 1, why
         assert f"FEL  {path}: {status}\n" in out, why
@@ -160,7 +165,9 @@ def test_recalc_batch_goes_on_and_reports(tmp_path):
     report = tmp_path / "rapport"
     rc, out, err = run_cli(["recalc", "--no-progress", "--quiet", "--report", str(report), str(folder)])
     assert rc == 1
-    assert f"{len(frozen) + 1} arbetsböcker: 0 omräknade, 1 oförändrade, {len(frozen)} med fel" in out
+    skipped = sum(1 for e in WORKBOOKS if e[1] == "inget att räkna om" and e[0] + ".xlsx" in {p.name for p in frozen})
+    assert (f"{len(frozen) + 1} arbetsböcker: 0 omräknade, 1 oförändrade, {skipped} utan något att räkna om, "
+            f"{len(frozen) - skipped} med fel") in out
     for p, before in frozen.items():
         assert p.read_bytes() == before[0] and p.stat().st_mtime_ns == before[1], p.name
     import json
@@ -169,7 +176,7 @@ def test_recalc_batch_goes_on_and_reports(tmp_path):
     for entry in WORKBOOKS:
         if f"{entry[0]}.xlsx" in rows:
             assert rows[f"{entry[0]}.xlsx"]["status"] == entry[1]
-            assert rows[f"{entry[0]}.xlsx"]["errors"], entry[0]
+            assert rows[f"{entry[0]}.xlsx"]["errors" if entry[1] != "inget att räkna om" else "notes"], entry[0]
     assert rows["good.xlsx"]["status"] == "oförändrad"
     assert sorted(p.name for p in folder.iterdir()) == sorted([p.name for p in frozen] + ["good.xlsx"])
 
