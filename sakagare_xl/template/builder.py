@@ -259,6 +259,7 @@ class _Writer:
             sum(c.width for c in L.COLUMNS) + 2 + sum(c.width for c in L.RESULT_COLUMNS),
         )
         ws.repeat_rows(L.TABLE_HEADING_ROW)
+        ws.set_v_pagebreaks([L.SAK_LAST_COL + 1])  # the computed block and summary start a page of their own
         ws.print_area(0, 0, L.NOTES_ROW + 1 + max(3, len(self.fall.anmarkningar)), L.RESULT_LAST_COL)
 
     def _input(self, ws: Any, row: int, col: int, value: Any, kind: str) -> None:
@@ -360,7 +361,9 @@ class _Writer:
         ws.set_row(L.PRINT_WARN_ROW, _wrapped_height(str(u.warn.value), width, 10))
 
         for j, pc in enumerate(L.PRINT_COLUMNS):
-            ws.write_string(L.PRINT_HEADING_ROW, j, pc.heading, fmt["p_heading"])
+            heading = "p_heading_right" if pc.kind.startswith("amount") else (
+                "p_heading_center" if pc.kind == "center" else "p_heading")
+            ws.write_string(L.PRINT_HEADING_ROW, j, pc.heading, fmt[heading])
         ws.set_row(L.PRINT_HEADING_ROW, 27)
         style = {"int": "p_int", "text": "p_text", "dag": "p_dag", "amount": "p_money", "amount0": "p_money0",
                  "center": "p_center"}
@@ -666,6 +669,11 @@ def _validation(kind: str, title: str, help: str, first_row: int | None = None, 
     return base
 
 
+#: the print sheet's table heading
+P_HEADING = {"bold": True, "font_size": 10, "text_wrap": True, "valign": "bottom", "bottom": 1, "top": 1,
+             "bg_color": HEADING_FILL}
+
+
 def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
     border = {"border": 1, "border_color": BORDER_COLOUR}
     inp = {**border, "bg_color": INPUT_FILL, "locked": False}
@@ -707,8 +715,9 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
         "p_wrap": {"font_size": 10, "text_wrap": True, "valign": "top"},
         "p_fact_date": {"font_size": 10, "num_format": DATE, "align": "left"},
         "p_fact_money": {"font_size": 10, "num_format": MONEY, "align": "left"},
-        "p_heading": {"bold": True, "font_size": 10, "text_wrap": True, "valign": "bottom", "bottom": 1,
-                      "top": 1, "bg_color": HEADING_FILL},
+        "p_heading": P_HEADING,
+        "p_heading_right": {**P_HEADING, "align": "right"},
+        "p_heading_center": {**P_HEADING, "align": "center"},
         "p_int": {"font_size": 10, "num_format": "0", "align": "left"},
         "p_text": {"font_size": 10},
         "p_dag": {"font_size": 10, "num_format": "0", "align": "left"},
