@@ -501,9 +501,13 @@ class _Writer:
             # a workbook built from a case (sakagare-xl mall --arende) has the chart
             ws.write_string(
                 last + 2, 0,
-                "Diagrammet visas i en arbetsbok som byggs från ett ärende (sakagare-xl mall UTFIL --arende FIL). "
-                "Här: ta bort bladskyddet (Granska → Ta bort bladskydd), markera tabellen ovan och välj Infoga → "
-                "Diagram → Ytdiagram (staplat).",
+                "Diagrammet visas i en arbetsbok som byggs från ett ärende (sakagare-xl mall UTFIL --arende FIL).",
+                fmt["note"],
+            )
+            ws.write_string(
+                last + 3, 0,
+                "Här: ta bort bladskyddet (Granska → Ta bort bladskydd), markera tabellen ovan och välj "
+                "Infoga → Diagram → Ytdiagram (staplat).",
                 fmt["note"],
             )
             ws.protect("", _PROTECT)
