@@ -20,6 +20,7 @@ Formel(text='=IF(COUNTA($A$22:$N$22)=0,"",SAK_RAD(Sak,1,"tillagg"))', value='')
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -374,9 +375,13 @@ class Formler:
         warn = Formel(f'=IF({ref}="","",{ref})', self._summa("varningar", False).value)
         return Utskriftdata(title, facts, warn, rank_cells, rowref_cells, lines)
 
-    def _print_cell(self, pc: L.PrintColumn, k: int, n: int | None, m: str, get, input_value, lookup: str,
-                    slag_ord: dict[str, str]) -> tuple[str, Any]:
-        """The formula (without the blank-line guard) and value of one printed cell."""
+    def _print_cell(
+        self, pc: L.PrintColumn, k: int, n: int | None, m: str, get: Callable[[int, str], str],
+        input_value: Callable[[int, str], Any], lookup: str, slag_ord: dict[str, str],
+    ) -> tuple[str, Any]:
+        """The formula (without the blank-line guard) and value of one printed cell: line ``k`` shows table
+        row ``n`` (None: no row), ``m`` is the cell holding ``n``, ``get(col, m)`` an INDEX into a main-sheet
+        column, ``input_value(n, key)`` an input cell's value, ``lookup`` the Slag → word table."""
         ci = L.COLUMN_INDEX
         src = pc.source
         if src == "nr":
