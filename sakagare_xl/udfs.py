@@ -148,7 +148,7 @@ def FORKLARING(omrade, rad, pris=None):
 @xw.func
 @_arg("omrade", ndim=2, doc=_OMRADE)
 @_arg("rad", doc="Tabellraden: 1 = första raden under rubrikraden 'Ordning' (tomma rader räknas).")
-@_arg("kolumn", doc="tillagg, formansratt, agarhypotek, skyddad, status, utfaller, brist eller forklaring.")
+@_arg("kolumn", doc="tillagg, formansratt, agarhypotek, skyddad, status, utfaller, brist, forklaring eller nr.")
 @_arg("pris", doc=_PRIS)
 def SAK_RAD(omrade, rad, kolumn, pris=None):
     """Ett värde för en tabellrad (JB 6 kap. 3 §, UB 12 kap. 29 §, 13 kap.): tillägg, förmånsrätt, ägarhypotek, skyddad, status, utfall, brist eller förklaring. Ett tal per cell; inget spill."""

@@ -46,7 +46,7 @@ from .values import (
 NOLL = Decimal("0.00")
 
 #: values SAK_RAD returns per table row (``kolumn``)
-RADKOLUMNER = ("tillagg", "formansratt", "agarhypotek", "skyddad", "status", "utfaller", "brist", "forklaring")
+RADKOLUMNER = ("tillagg", "formansratt", "agarhypotek", "skyddad", "status", "utfaller", "brist", "forklaring", "nr")
 #: values SAK_SUMMA returns (``kolumn``)
 SUMMOR = (
     "skyddsbelopp", "lagsta_bud", "medel", "utdelat", "overskott", "agarhypotek", "kostnader_utfaller", "brist",
@@ -118,6 +118,18 @@ class Radvarde:
     brist: Decimal | None = None
     forklaring: list[str] = field(default_factory=list)
     har_fordran: bool = False
+    nr: int = 0  # the row's place in the sakägarförteckning (1 = best right), counting filled table rows
+
+
+def _numrera(vals: list[Radvarde | None], rang: dict[int, int]) -> None:
+    """Number the filled table rows 1, 2, … in priority order: by ``rang`` (the first engine row that
+    reports the table row), ties and rows without an engine row of their own in table order."""
+    filled = [k for k, v in enumerate(vals) if v is not None]
+    for place, k in enumerate(sorted(filled, key=lambda k: (rang.get(k, _SIST), k)), start=1):
+        vals[k].nr = place  # type: ignore[union-attr]
+
+
+_SIST = 10**9
 
 
 @dataclass
@@ -188,6 +200,11 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
     claim_row = {r.fordran: k for k, r in enumerate(omrade.rader) if r.fordran}
     vals: list[Radvarde | None] = [None if r.tom else Radvarde() for r in omrade.rader]
     fordringar = {f.id: f for f in res.fordringar}
+    rang: dict[int, int] = {}  # table row -> the first engine row (nr) that names its inskrivning or claim
+    for rad in res.rader:
+        for ref in (*(index.get(i) for i in rad.ids), *(claim_row.get(c) for c in rad.fordran_ids)):
+            if ref is not None:
+                rang.setdefault(ref, rad.nr)
 
     for rad in res.rader:
         k = None
@@ -227,6 +244,7 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             v.forklaring.append(f.forklaring)
         if prissatt and v.utfaller is None:
             v.utfaller = NOLL
+    _numrera(vals, rang)
 
     summor: dict[str, Any] = {
         "skyddsbelopp": res.skyddsbelopp,
@@ -287,6 +305,7 @@ def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
             text += f"; utfaller {money(u):.2f} kr, brist {money(v.brist):.2f} kr".replace(".", ",")
         v.forklaring.append(text + ".")
         vals.append(v)
+    _numrera(vals, {k: by_nr[r.nr][0].ordning for k, r in enumerate(omrade.rader) if not r.tom})
     summor: dict[str, Any] = {"varningar": ""}
     if exek is not None:
         summor["skyddsbelopp"] = summor["lagsta_bud"] = ore(
@@ -491,6 +510,8 @@ def _kolumnvarde(v: Radvarde | None, kolumn: str, b: Berakning) -> Any:
         return money(v.brist) if v.har_fordran else ""
     if kolumn == "forklaring":
         return " ".join(v.forklaring)
+    if kolumn == "nr":
+        return v.nr
     raise AssertionError(kolumn)
 
 
@@ -611,7 +632,8 @@ def FORKLARING(omrade: Any, rad: Any, pris: Any = None, *, adress: str | None = 
 
 def SAK_RAD(omrade: Any, rad: Any, kolumn: Any, pris: Any = None, *, adress: str | None = None) -> Any:
     """Ett värde för en tabellrad: kolumn är tillagg, formansratt, agarhypotek, skyddad, status,
-    utfaller, brist eller forklaring; rad 1 = första raden under rubrikraden (tomma rader räknas)."""
+    utfaller, brist, forklaring eller nr (radens plats i sakägarförteckningen, 1 = bäst rätt, bland de
+    ifyllda raderna); rad 1 = första raden under rubrikraden (tomma rader räknas)."""
     k = _kolumn(kolumn, RADKOLUMNER)
     b = berakning(omrade, pris, adress=adress)
     r = _radnr(rad, b.omrade)

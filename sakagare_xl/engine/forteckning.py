@@ -45,7 +45,7 @@ _SIST = 10**9
 SLAGNAMN = {
     "servitut": "Servitut",
     "nyttjanderatt": "Nyttjanderätt",
-    "hyresavtal": "Hyresrätt",
+    "hyresavtal": "Hyresavtal",  # the agreement (slag hyresavtal); "hyresrätt" reads as the tenure form
     "arrende": "Arrende",
     "rattighet": "Rättighet",
 }

@@ -47,6 +47,9 @@ COMPUTED_FILL = "#EDEDED"
 HEADING_FILL = "#D9E1F2"
 BORDER_COLOUR = "#A6A6A6"
 MONEY = "#,##0.00"  # Excel shows it as "# ##0,00" under Swedish regional settings
+WHOLE = "#,##0"  # a whole amount (conditional format over MONEY: öre only where there are öre)
+MONEY_NO_ZERO = '#,##0.00;-#,##0.00;""'  # zero shown as nothing (the print sheet's Tillägg)
+WHOLE_NO_ZERO = '#,##0;-#,##0;""'
 PERCENT = "0.00%"
 DATE = "yyyy-mm-dd"
 
@@ -147,10 +150,12 @@ class _Writer:
         wb.set_calc_mode("auto", calc_id=CALC_ID)
         wb.calc_on_load = False
         ws = wb.add_worksheet(L.SHEET)
+        wu = wb.add_worksheet(L.SHEET_UTSKRIFT)
         wf = wb.add_worksheet(L.SHEET_FORKLARING)
         wd = wb.add_worksheet(L.SHEET_DIAGRAM)
         self._names()
         self._main(ws)
+        self._utskrift(wu)
         self._forklaring(wf)
         self._diagram(wd)
         if self.xlsm:
@@ -188,12 +193,12 @@ class _Writer:
         for c in L.RESULT_COLUMNS:
             col = L.RESULT_COL[c.field]
             ws.set_column(col, col, c.width)
-        ws.set_row(L.TABLE_HEADING_ROW, 30)
+        ws.set_row(L.TABLE_HEADING_ROW, 45)  # three lines: no heading breaks mid-word or runs into row 1
 
         ws.write_string(L.TITLE_ROW, 0, "Sakägarförteckning", fmt["title"])
         subtitle = self.fall.titel or (
             "Mall: fyll i de gula cellerna. Tillägg enligt JB 6 kap. 3 §, skyddsbelopp enligt UB 12 kap. 29 §, "
-            "fördelning enligt FRL och UB 12 kap."
+            "fördelning enligt FRL och UB 13 kap."
         )
         ws.write_string(L.SUBTITLE_ROW, 0, subtitle, fmt["subtitle"])
         ws.write_string(L.LEGEND_ROW, 0, "Färger:", fmt["legend_label"])
@@ -229,13 +234,33 @@ class _Writer:
         self._results(ws)
         self._summary(ws)
         self._notes(ws)
+        # öre only where there are öre (every amount cell: header, table, computed columns, summary)
+        for f in L.HEADER:
+            if f.kind == "amount":
+                r = L.HEADER_ROW[f.key]
+                self._whole_kronor(ws, r, L.VALUE_COL, r, L.VALUE_COL)
+        for i, c in enumerate(L.COLUMNS):
+            if c.kind == "amount":
+                self._whole_kronor(ws, first, i, last, i)
+        for c in L.RESULT_COLUMNS:
+            if c.kind == "amount":
+                col = L.RESULT_COL[c.field]
+                self._whole_kronor(ws, first, col, last, col)
+        for key, _label, _f, kind in self.f.summary():
+            if kind == "amount":
+                r, c = _rowcol(self.summary_cells[key])
+                self._whole_kronor(ws, r, c, r, c)
 
         # sheet protection: only the yellow input cells are unlocked; no password
         ws.protect("", _PROTECT)
         ws.freeze_panes(L.SAK_FIRST_ROW, 1)
-        # A4 landscape, one page wide, the table heading repeated on every page
-        _print_setup(ws, "Sakägarförteckning")
+        # A4 landscape at 80 % (the wide input sheet; the paper document is the sheet Utskrift)
+        _print_setup(
+            ws, "Sakägarförteckning – indata och beräkning",
+            sum(c.width for c in L.COLUMNS) + 2 + sum(c.width for c in L.RESULT_COLUMNS),
+        )
         ws.repeat_rows(L.TABLE_HEADING_ROW)
+        ws.set_v_pagebreaks([L.SAK_LAST_COL + 1])  # the computed block and summary start a page of their own
         ws.print_area(0, 0, L.NOTES_ROW + 1 + max(3, len(self.fall.anmarkningar)), L.RESULT_LAST_COL)
 
     def _input(self, ws: Any, row: int, col: int, value: Any, kind: str) -> None:
@@ -301,14 +326,108 @@ class _Writer:
         for i, text in enumerate(lines):
             ws.write_string(L.NOTES_ROW + 1 + i, 0, text, fmt["note"])
 
+    # ------------------------------------------------------------------ Utskrift
+
+    def _utskrift(self, ws: Any) -> None:
+        """The print sheet: the sakägarförteckning on A4 landscape at 100 % (body text 10 pt), one line per
+        filled table row in priority order, the facts of the sale above it, the heading repeated on every page."""
+        fmt = self.fmt
+        u = self.f.utskrift(self.summary_cells)
+        for j, pc in enumerate(L.PRINT_COLUMNS):
+            ws.set_column(j, j, pc.width)
+        ws.set_column(len(L.PRINT_COLUMNS), len(L.PRINT_COLUMNS), 2)
+        # hidden helpers: each table row's place, the table row of each line, the Slag → word lookup
+        ws.set_column(L.PRINT_RANK_COL, L.PRINT_MAP_COL + 1, 12, None, {"hidden": True})
+        self._write_formula(ws, L.PRINT_TITLE_ROW, 0, u.title, "p_title")
+        ws.write_string(
+            L.PRINT_TITLE_ROW + 1, 0,
+            "Förmånsrättsordning enligt FRL och JB 6 kap.; tillägg enligt JB 6 kap. 3 §, skyddsbelopp enligt "
+            "UB 12 kap. 29 §, fördelning enligt UB 13 kap. Beräknad av sakagare_xl.",
+            fmt["p_note"],
+        )
+        half = (len(u.facts) + 1) // 2
+        for i, (label, formel, kind) in enumerate(u.facts):
+            row = L.PRINT_FACTS_ROW + i % half
+            label_col, value_col = (0, 2) if i < half else (5, 8)
+            ws.write_string(row, label_col, label, fmt["p_label"])
+            style = {"text": "p_fact", "date": "p_fact_date", "amount": "p_fact_money"}[kind]
+            self._write_formula(ws, row, value_col, formel, style)
+            if kind == "amount":
+                self._whole_kronor(ws, row, value_col, row, value_col, "p_whole")
+        ws.write_string(L.PRINT_WARN_ROW, 0, "Varningar", fmt["p_label"])
+        last = len(L.PRINT_COLUMNS) - 1
+        ws.merge_range(L.PRINT_WARN_ROW, 2, L.PRINT_WARN_ROW, last, "", fmt["p_wrap"])
+        self._write_formula(ws, L.PRINT_WARN_ROW, 2, u.warn, "p_wrap")
+        width = sum(pc.width for pc in L.PRINT_COLUMNS[2:])
+        ws.set_row(L.PRINT_WARN_ROW, _wrapped_height(str(u.warn.value), width, 10))
+
+        for j, pc in enumerate(L.PRINT_COLUMNS):
+            heading = "p_heading_right" if pc.kind.startswith("amount") else (
+                "p_heading_center" if pc.kind == "center" else "p_heading")
+            ws.write_string(L.PRINT_HEADING_ROW, j, pc.heading, fmt[heading])
+        ws.set_row(L.PRINT_HEADING_ROW, 27)
+        style = {"int": "p_int", "text": "p_text", "dag": "p_dag", "amount": "p_money", "amount0": "p_money0",
+                 "center": "p_center"}
+        for k, cells in enumerate(u.lines):
+            row = L.PRINT_FIRST_ROW + k
+            for j, (pc, formel) in enumerate(zip(L.PRINT_COLUMNS, cells)):
+                self._write_formula(ws, row, j, formel, style[pc.kind])
+            self._write_formula(ws, row, L.PRINT_RANK_COL, u.ranks[k], "p_int")
+            self._write_formula(ws, row, L.PRINT_ROWREF_COL, u.rowrefs[k], "p_int")
+        for i, (key, word) in enumerate(L.SLAG_ORD):
+            ws.write_string(L.PRINT_FIRST_ROW + i, L.PRINT_MAP_COL, key)
+            ws.write_string(L.PRINT_FIRST_ROW + i, L.PRINT_MAP_COL + 1, word)
+        for j, pc in enumerate(L.PRINT_COLUMNS):
+            if pc.kind.startswith("amount"):
+                # the rule under the line too: LibreOffice applies only the first matching conditional format
+                whole = "p_whole0_rule" if pc.kind == "amount0" else "p_whole_rule"
+                self._whole_kronor(ws, L.PRINT_FIRST_ROW, j, L.PRINT_LAST_ROW, j, whole)
+        # a rule under each printed line, none under the empty ones (a blank line prints as nothing)
+        ref = xl_rowcol_to_cell(L.PRINT_FIRST_ROW, L.PRINT_ROWREF_COL, row_abs=False, col_abs=True)
+        ws.conditional_format(
+            L.PRINT_FIRST_ROW, 0, L.PRINT_LAST_ROW, len(L.PRINT_COLUMNS) - 1,
+            {"type": "formula", "criteria": f'={ref}<>""', "format": fmt["p_rule"]},
+        )
+        ws.write_string(
+            L.PRINT_NOTE_ROW, 0,
+            "Rader i förmånsrättsordning (Nr); tomma rader i tabellen skrivs inte ut. Förrättningskostnaderna "
+            "placeras enligt sammanställningen på bladet Sakägarförteckning; varje rad förklaras på bladet Förklaring.",
+            fmt["p_note"],
+        )
+        ws.protect("", _PROTECT)
+        ws.freeze_panes(L.PRINT_FIRST_ROW, 0)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+        ws.fit_to_pages(1, 0)  # the columns fit at 100 % (layout.PRINT_WIDTH); never wider than the page
+        ws.repeat_rows(L.PRINT_HEADING_ROW)
+        ws.print_area(0, 0, L.PRINT_NOTE_ROW, len(L.PRINT_COLUMNS) - 1)
+        h = self.fall.header
+        dates = "  ".join(
+            f"{label} {_iso(h.get(key))}" for key, label in (
+                ("utmatningsdag", "Utmätningsdag"), ("fordelningsdag", "Fördelningsdag"),
+                ("sakagarforteckningsdag", "Sakägarförteckningsdag"),
+            ) if h.get(key)
+        )
+        fast = _header_text(str(h.get("fastighet") or ""))
+        ws.set_header(f'&L&"-,Bold"&11Sakägarförteckning{" – " + fast if fast else ""}&R&10{_header_text(dates)}')
+        ws.set_footer("&L&9sakagare_xl&C&9Utskriven &D&R&10Sida &P av &N")
+
+    def _whole_kronor(self, ws: Any, r1: int, c1: int, r2: int, c2: int, whole: str = "whole") -> None:
+        """Öre only where there are öre: the cells' format shows them (#,##0.00), a conditional format shows a
+        whole amount without (a viewer without conditional formats shows ,00: never a rounded amount)."""
+        cell = xl_rowcol_to_cell(r1, c1, row_abs=False, col_abs=False)
+        ws.conditional_format(
+            r1, c1, r2, c2,
+            {"type": "formula", "criteria": f"=AND(ISNUMBER({cell}),MOD({cell},1)=0)", "format": self.fmt[whole]},
+        )
+
     # ------------------------------------------------------------------ Förklaring
 
     def _forklaring(self, ws: Any) -> None:
         fmt = self.fmt
-        ws.set_column(0, 0, 6)
-        ws.set_column(1, 1, 12)
-        ws.set_column(2, 2, 22)
-        ws.set_column(3, 3, 110)
+        for col, w in enumerate(FORKLARING_WIDTHS):
+            ws.set_column(col, col, w)
         ws.write_string(0, 0, "Förklaring av varje rad i sakägarförteckningen", fmt["title"])
         ws.write_string(
             1, 0, "Hur beloppen på varje rad har räknats fram, med lagrum. Beräknas av sakagare_xl.", fmt["subtitle"]
@@ -318,13 +437,19 @@ class _Writer:
             ws.write_string(heading, col, text, fmt["heading"])
         for n in range(1, L.TABLE_ROWS + 1):
             row = heading + n
-            ws.write_number(row, 0, n, fmt["out_int"])
-            self._write_formula(ws, row, 1, self.f.cell_text(n, "id"), "out_text")
-            self._write_formula(ws, row, 2, self.f.cell_text(n, "borgenar"), "out_text")
-            self._write_formula(ws, row, 3, self.f.rad(n, "forklaring", other_sheet=True), "out_wrap")
+            ws.write_number(row, 0, n, fmt["out_int_top"])
+            self._write_formula(ws, row, 1, self.f.cell_text(n, "id"), "out_text_top")
+            self._write_formula(ws, row, 2, self.f.cell_text(n, "borgenar"), "out_text_top")
+            formel = self.f.rad(n, "forklaring", other_sheet=True)
+            self._write_formula(ws, row, 3, formel, "out_wrap")
+            if formel.value:  # the height the text needs (a viewer does not grow a row for a cached value)
+                ws.set_row(row, _wrapped_height(str(formel.value), FORKLARING_WIDTHS[3]))
         row = heading + L.TABLE_ROWS + 2
         ws.write_string(row, 0, "Varningar", fmt["section"])
-        self._write_formula(ws, row + 1, 3, self.f.forklaring_summa(), "out_wrap")
+        varningar = self.f.forklaring_summa()
+        self._write_formula(ws, row + 1, 3, varningar, "out_wrap")
+        if varningar.value:
+            ws.set_row(row + 1, _wrapped_height(str(varningar.value), FORKLARING_WIDTHS[3]))
         ws.write_string(
             row + 3,
             0,
@@ -333,7 +458,7 @@ class _Writer:
         )
         ws.protect("", _PROTECT)
         ws.freeze_panes(heading + 1, 0)
-        _print_setup(ws, "Sakägarförteckning – förklaring")
+        _print_setup(ws, "Sakägarförteckning – förklaring", sum(FORKLARING_WIDTHS))
         ws.repeat_rows(heading)
 
     # ------------------------------------------------------------------ Diagram
@@ -356,6 +481,7 @@ class _Writer:
         self._write_formula(ws, 2, 2, table.total, "sum_money")
         ws.set_column(0, 0, 16)
         ws.set_column(1, len(table.headings), 16)
+        ws.set_column(1, 1, 22)  # "Förrättningskostnader" unbroken
         ws.set_row(heading_row, 45)
         ws.write_string(heading_row, 0, "Köpeskilling", fmt["heading"])
         for j, head in enumerate(table.headings):
@@ -369,6 +495,26 @@ class _Writer:
             for j, formel in enumerate(cells):
                 self._write_formula(ws, row, 1 + j, formel, "out_money")
         last = first + len(table.rows) - 1
+        self._whole_kronor(ws, first, 0, last, len(table.headings))
+        self._whole_kronor(ws, 2, 2, 2, 2)
+        if self.f.table_empty:
+            # no chart of 20 nameless, empty series: the data block computes once the table is filled;
+            # a workbook built from a case (sakagare-xl mall --arende) has the chart
+            ws.write_string(
+                last + 2, 0,
+                "Diagrammet visas i en arbetsbok som byggs från ett ärende (sakagare-xl mall UTFIL --arende FIL).",
+                fmt["note"],
+            )
+            ws.write_string(
+                last + 3, 0,
+                "Här: ta bort bladskyddet (Granska → Ta bort bladskydd), markera tabellen ovan och välj "
+                "Infoga → Diagram → Ytdiagram (staplat).",
+                fmt["note"],
+            )
+            ws.protect("", _PROTECT)
+            ws.freeze_panes(first, 1)
+            _print_setup(ws, "Sakägarförteckning – diagram", 16 + 22 + 16 * (len(table.headings) - 1))
+            return
         chart = self.wb.add_chart({"type": "area", "subtype": "stacked"})
         for j in range(len(table.headings)):
             chart.add_series(
@@ -386,7 +532,7 @@ class _Writer:
         ws.insert_chart(last + 2, 0, chart)
         ws.protect("", _PROTECT)
         ws.freeze_panes(first, 1)
-        _print_setup(ws, "Sakägarförteckning – diagram")
+        _print_setup(ws, "Sakägarförteckning – diagram", 16 + 22 + 16 * (len(table.headings) - 1))
         ws.set_h_pagebreaks([last + 2])  # the chart on a page of its own, not cut across two
 
 
@@ -402,14 +548,54 @@ _PROTECT = {
 }
 
 
-def _print_setup(ws: Any, title: str) -> None:
-    """A4 landscape, one page wide, title in the header and "Sida x av y" in the footer."""
+#: the Förklaring sheet's columns: Rad, Id, Sakägare, Förklaring
+FORKLARING_WIDTHS = (6, 12, 22, 110)
+#: the smallest print scale: 10 pt text stays 8 pt on paper
+MIN_SCALE = 80
+
+
+def _print_setup(ws: Any, title: str, width: float) -> None:
+    """A4 landscape, title in the header and "Sida x av y" in the footer; one page wide when that keeps
+    the scale at ``MIN_SCALE`` % or more (text at least 8 pt on paper), else at ``MIN_SCALE`` % over several
+    pages (first across, then down)."""
     ws.set_paper(9)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    if width * MIN_SCALE / 100 <= L.PRINT_WIDTH:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(MIN_SCALE)
+        ws.print_across()
     ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
     ws.set_header(f'&L&"-,Bold"{title}&R&A')
     ws.set_footer("&Lsakagare_xl&RSida &P av &N")
+
+
+def _wrapped_height(text: str, width: float, font_size: float = 11, minimum: float = 15) -> float:
+    """The height (points) a wrapped text needs in a column ``width`` Excel units wide: lines broken at
+    spaces as Excel and LibreOffice break them, with room for proportional glyphs wider than a digit."""
+    per_line = max(1, int(width * 11 / font_size * 1.05))
+    lines = 0
+    for para in (text or "").split("\n"):
+        line = 0
+        lines += 1
+        for word in para.split():
+            if line and line + 1 + len(word) > per_line:
+                lines += 1
+                line = len(word)
+            else:
+                line += (1 if line else 0) + len(word)
+    return max(minimum, round(lines * font_size * 1.32 + 3, 1))
+
+
+def _iso(v: Any) -> str:
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return f"{v.year}-{v.month:02d}-{v.day:02d}"
+    return "" if v is None else str(v)
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header: & doubled (Excel's header codes start with &)."""
+    return text.replace("&", "&&")
 
 
 def _cached(value: Any) -> Any:
@@ -488,13 +674,18 @@ def _validation(kind: str, title: str, help: str, first_row: int | None = None, 
     return base
 
 
+#: the print sheet's table heading
+P_HEADING = {"bold": True, "font_size": 10, "text_wrap": True, "valign": "bottom", "bottom": 1, "top": 1,
+             "bg_color": HEADING_FILL}
+
+
 def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
     border = {"border": 1, "border_color": BORDER_COLOUR}
     inp = {**border, "bg_color": INPUT_FILL, "locked": False}
     out = {**border, "bg_color": COMPUTED_FILL, "locked": True}
     spec: dict[str, dict[str, Any]] = {
         "title": {"bold": True, "font_size": 16},
-        "subtitle": {"italic": True, "font_size": 9, "font_color": "#595959"},
+        "subtitle": {"italic": True, "font_size": 10, "font_color": "#595959"},
         "section": {"bold": True, "font_size": 12, "font_color": "#1F3864"},
         "legend_label": {"bold": True},
         "legend_input": {**border, "bg_color": INPUT_FILL},
@@ -510,15 +701,39 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
         "in_int": {**inp, "num_format": "0"},
         "out_text": out,
         "out_wrap": {**out, "text_wrap": True, "valign": "top"},
+        "out_text_top": {**out, "valign": "top"},
         "out_money": {**out, "num_format": MONEY},
         "out_int": {**out, "num_format": "0"},
+        "out_int_top": {**out, "num_format": "0", "valign": "top"},
         "out_bool": {**out, "align": "center"},
         "sum_label": {"bold": True},
         "sum_text": {**out, "bold": True},
         "sum_money": {**out, "bold": True, "num_format": MONEY},
         "sum_percent": {**out, "bold": True, "num_format": PERCENT},
         "sum_control": {**out, "bold": True},
-        "note": {"italic": True, "font_size": 9},
+        "note": {"italic": True, "font_size": 10},
+        # the print sheet (10 pt body text on A4 at 100 %)
+        "p_title": {"bold": True, "font_size": 14},
+        "p_note": {"italic": True, "font_size": 9, "font_color": "#404040"},
+        "p_label": {"bold": True, "font_size": 10, "valign": "top"},
+        "p_fact": {"font_size": 10},
+        "p_wrap": {"font_size": 10, "text_wrap": True, "valign": "top"},
+        "p_fact_date": {"font_size": 10, "num_format": DATE, "align": "left"},
+        "p_fact_money": {"font_size": 10, "num_format": MONEY, "align": "left"},
+        "p_heading": P_HEADING,
+        "p_heading_right": {**P_HEADING, "align": "right"},
+        "p_heading_center": {**P_HEADING, "align": "center"},
+        "p_int": {"font_size": 10, "num_format": "0", "align": "left"},
+        "p_text": {"font_size": 10},
+        "p_dag": {"font_size": 10, "num_format": "0", "align": "left"},
+        "p_money": {"font_size": 10, "num_format": MONEY},
+        "p_money0": {"font_size": 10, "num_format": MONEY_NO_ZERO},
+        "p_center": {"font_size": 10, "align": "center"},
+        "p_rule": {"bottom": 4, "bottom_color": BORDER_COLOUR},
+        "p_whole": {"num_format": WHOLE},
+        "p_whole_rule": {"num_format": WHOLE, "bottom": 4, "bottom_color": BORDER_COLOUR},
+        "p_whole0_rule": {"num_format": WHOLE_NO_ZERO, "bottom": 4, "bottom_color": BORDER_COLOUR},
+        "whole": {"num_format": WHOLE},
         "ok": {"bg_color": "#C6EFCE", "font_color": "#006100"},
         "fel": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
     }

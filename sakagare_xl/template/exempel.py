@@ -61,8 +61,9 @@ EXEMPEL: tuple[Exempel, ...] = (
             "Övriga uppgifter är illustrativa, påhittade för exemplet: servitutet 1985, hyresavtalet 1998, C-banken som "
             "sökande med pantbrev 2001, datumen, förrättningskostnaderna och köpeskillingen.",
             "Referensräntan 2 % är övningens; Riksbankens referensränta var −0,50 % under 2018 (lämna cellen tom för "
-            "tabellen). Ärendefilens bud för dubbelutropet av hyresavtalet (800 000 med förbehåll, 1 200 000 utan) "
-            "har ingen plats i mallen: se sakagare-xl berakna examples/e5-2018-block.toml.",
+            "tabellen). Dubbelutropet av hyresavtalet är avgjort i ärendefilen: budet utan förbehåll (1 200 000, "
+            "köpeskillingen här) slog budet med förbehåll (800 000), så hyresavtalet upphör. Buden har ingen plats i "
+            "mallen, som därför visar läget före utropet (dubbelutrop); se sakagare-xl berakna examples/e5-2018-block.toml.",
         ),
     ),
 )

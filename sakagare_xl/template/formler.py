@@ -19,6 +19,8 @@ Formel(text='=IF(COUNTA($A$22:$N$22)=0,"",SAK_RAD(Sak,1,"tillagg"))', value='')
 
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -43,6 +45,16 @@ class Diagramdata:
     total: Formel
     headings: list[str | Formel]
     rows: list[tuple[Formel, list[Formel]]]
+
+
+#: what a computed cell shows where the engine's answer is empty although the row is filled (a row that is
+#: no right has no status, a row without a claim no brist; a case without warnings): LibreOffice recalculates
+#: every formula whose cached result is empty (its xlsx import keeps only non-empty results), and without our
+#: functions that shows #NAME?, so these cells never cache an empty result (docs/template.md)
+INGET = "–"
+INGA_VARNINGAR = "inga"
+#: SAK_RAD columns that may be empty on a filled row, and SAK_SUMMA ones that may be empty
+_KAN_VARA_TOM = {"status": INGET, "brist": INGET}
 
 
 def _q(text: str) -> str:
@@ -109,11 +121,14 @@ class Formler:
         the priced columns pass ``Kopeskilling`` and stay empty without it."""
         guard = f"COUNTA({self.row_range(n, other_sheet)})=0"
         priced = field in ("utfaller", "brist")
+        call = f'SAK_RAD(Sak,{n},{_q(field)}{",Kopeskilling" if priced else ""})'
+        if field in _KAN_VARA_TOM:  # never an empty cached result on a filled row (see INGET)
+            call = f'IF({call}="",{_q(_KAN_VARA_TOM[field])},{call})'
         if priced:
-            text = f'=IF(OR({guard},ISBLANK(Kopeskilling)),"",SAK_RAD(Sak,{n},{_q(field)},Kopeskilling))'
+            text = f'=IF(OR({guard},ISBLANK(Kopeskilling)),"",{call})'
             if self.row_blank(n) or self.price is None:
                 return Formel(text, "")
-            return Formel(text, F.SAK_RAD(self.values, n, field, self.price))
+            return Formel(text, self._ej_tom(field, F.SAK_RAD(self.values, n, field, self.price)))
         if field == "skyddad":
             # Ja/Nej as text, like the input columns; a viewer that recalculates boolean results it cannot
             # evaluate (LibreOffice) still shows the cached text
@@ -121,10 +136,14 @@ class Formler:
             if self.row_blank(n):
                 return Formel(text, "")
             return Formel(text, "Ja" if F.SAK_RAD(self.values, n, field) else "Nej")
-        text = f'=IF({guard},"",SAK_RAD(Sak,{n},{_q(field)}))'
+        text = f'=IF({guard},"",{call})'
         if self.row_blank(n):
             return Formel(text, "")
-        return Formel(text, F.SAK_RAD(self.values, n, field))
+        return Formel(text, self._ej_tom(field, F.SAK_RAD(self.values, n, field)))
+
+    @staticmethod
+    def _ej_tom(field: str, value: Any) -> Any:
+        return _KAN_VARA_TOM[field] if field in _KAN_VARA_TOM and value == "" else value
 
     def cell_text(self, n: int, col_key: str) -> Formel:
         """A copy of an input cell of table row ``n`` (for the Förklaring sheet)."""
@@ -143,10 +162,14 @@ class Formler:
             if self.table_empty or self.price is None:
                 return Formel(text, "")
             return Formel(text, F.SAK_SUMMA(self.values, key, self.price))
-        text = f'=IF({guard},"",SAK_SUMMA(Sak,{_q(key)}))'
+        call = f"SAK_SUMMA(Sak,{_q(key)})"
+        if key == "varningar":  # never an empty cached result when the table is filled (see INGET)
+            call = f'IF({call}="",{_q(INGA_VARNINGAR)},{call})'
+        text = f'=IF({guard},"",{call})'
         if self.table_empty:
             return Formel(text, "")
-        return Formel(text, F.SAK_SUMMA(self.values, key))
+        value = F.SAK_SUMMA(self.values, key)
+        return Formel(text, INGA_VARNINGAR if key == "varningar" and value == "" else value)
 
     def _column_sum(self, field: str) -> Formel:
         text = f'=IF(ISBLANK(Kopeskilling),"",SUM({self.result_range(field)}))'
@@ -295,3 +318,179 @@ class Formler:
             cells.append(Formel(rest_text, 0 if self.table_empty else _num(_round(rest, 2))))
             rows.append((price_f, cells))
         return Diagramdata(total_f, headings, rows)
+
+    # ------------------------------------------------------------------ print sheet
+
+    def utskrift(self, summary_cells: dict[str, str]) -> Utskriftdata:
+        """The print sheet's formulas (``layout.PRINT_COLUMNS``), each with its value.
+
+        Hidden helper columns: per table row its place in the list (``SAK_RAD(Sak, n, "nr")``), per
+        printed line the table row it shows (``MATCH``); the printed cells only copy from the main sheet
+        with INDEX, so they call none of our functions and a viewer that recalculates them (LibreOffice
+        recalculates formulas whose cached result is empty) computes the same blank.
+        ``summary_cells``: summary key → its A1 cell on the main sheet.
+        """
+        tabell = L.TABLE_FIRST_ROW
+        rank_first, rank_last = L.a1(L.PRINT_FIRST_ROW, L.PRINT_RANK_COL), L.a1(L.PRINT_LAST_ROW, L.PRINT_RANK_COL)
+        ranks = f"{rank_first}:{rank_last}"
+        rank_cells: list[Formel] = []
+        place: dict[int, int] = {}  # place in the list → table row (1-based)
+        for n in range(1, L.TABLE_ROWS + 1):
+            text = f'=IF(COUNTA({self.row_range(n, True)})=0,"",SAK_RAD(Sak,{n},"nr"))'
+            value: Any = "" if self.row_blank(n) else F.SAK_RAD(self.values, n, "nr")
+            if value != "":
+                place[int(value)] = n
+            rank_cells.append(Formel(text, value))
+
+        def col(ref_col: int) -> str:
+            return L.sheet_ref(L.SHEET, L.col_range(ref_col, tabell, L.TABLE_LAST_ROW))
+
+        def get(ref_col: int, m: str) -> str:
+            return f"INDEX({col(ref_col)},{m})"
+
+        def input_value(n: int, key: str) -> Any:
+            return self.table[n - 1][L.COLUMN_INDEX[key]]
+
+        map_first = L.a1(L.PRINT_FIRST_ROW, L.PRINT_MAP_COL)
+        map_last = L.a1(L.PRINT_FIRST_ROW + len(L.SLAG_ORD) - 1, L.PRINT_MAP_COL + 1)
+        slag_ord = {k: w for k, w in L.SLAG_ORD}
+        rowref_cells: list[Formel] = []
+        lines: list[list[Formel]] = []
+        for k in range(1, L.TABLE_ROWS + 1):
+            row = L.PRINT_FIRST_ROW + k - 1
+            n = place.get(k)
+            rowref_cells.append(Formel(f'=IF(COUNT({ranks})<{k},"",MATCH({k},{ranks},0))', n if n else ""))
+            m = L.a1(row, L.PRINT_ROWREF_COL)
+            cells: list[Formel] = []
+            for pc in L.PRINT_COLUMNS:
+                text, value = self._print_cell(pc, k, n, m, get, input_value, f"{map_first}:{map_last}", slag_ord)
+                cells.append(Formel(f'=IF({m}="","",{text})', "" if n is None else value))
+            lines.append(cells)
+
+        facts = self._print_facts(summary_cells)
+        title_text = '="Sakägarförteckning"&IF(ISBLANK(Fastighet),""," – "&Fastighet)'
+        fast = self.header["fastighet"]
+        title = Formel(title_text, "Sakägarförteckning" + (f" – {fast}" if fast not in (None, "") else ""))
+        ref = L.sheet_ref(L.SHEET, summary_cells["varningar"])
+        warn = Formel(f'=IF({ref}="","",{ref})', self._summa("varningar", False).value)
+        return Utskriftdata(title, facts, warn, rank_cells, rowref_cells, lines)
+
+    def _print_cell(
+        self, pc: L.PrintColumn, k: int, n: int | None, m: str, get: Callable[[int, str], str],
+        input_value: Callable[[int, str], Any], lookup: str, slag_ord: dict[str, str],
+    ) -> tuple[str, Any]:
+        """The formula (without the blank-line guard) and value of one printed cell: line ``k`` shows table
+        row ``n`` (None: no row), ``m`` is the cell holding ``n``, ``get(col, m)`` an INDEX into a main-sheet
+        column, ``input_value(n, key)`` an input cell's value, ``lookup`` the Slag → word table."""
+        ci = L.COLUMN_INDEX
+        src = pc.source
+        if src == "nr":
+            return str(k), k
+        if src.startswith("in:"):
+            key = src[3:]
+            g = get(ci[key], m)
+            v = None if n is None else input_value(n, key)
+            return f'IF({g}="","",{g})', "" if v is None else (_num(_dec(v)) if isinstance(v, (int, float)) else v)
+        if src.startswith("ut:"):
+            field = src[3:]
+            g = get(L.RESULT_COL[field], m)
+            v = "" if n is None else self.rad(n, field).value
+            return f'IF(ISNUMBER({g}),{g},"")', v if isinstance(v, (int, float)) and not isinstance(v, bool) else ""
+        if src == "post":
+            slag, ident, exek, belopp = (get(ci[c], m) for c in ("slag", "id", "exekutionsfordran", "belopp"))
+            eff = f'IF({slag}="","inteckning",{slag})'
+            text = (f'IFERROR(VLOOKUP({eff},{lookup},2,FALSE),{eff})&IF({ident}="",""," "&{ident})'
+                    f'&IF({exek}="Ja"," (sökande)","")')
+            if n is None:
+                return text, ""
+            s = input_value(n, "slag")
+            s_eff = "inteckning" if s in (None, "") else str(s)
+            word = next((w for key, w in slag_ord.items() if key.lower() == s_eff.lower()), s_eff)
+            ident_v = input_value(n, "id")
+            ex = input_value(n, "exekutionsfordran")
+            value = word + ("" if ident_v in (None, "") else f" {_text(ident_v)}")
+            value += " (sökande)" if isinstance(ex, str) and ex.lower() == "ja" else ""
+            return text, value
+        if src == "dag":
+            g = get(ci["dag"], m)
+            text = (f'IF({g}="","",IF(ISNUMBER({g}),IF({g}<3000,{g},YEAR({g})&"-"&RIGHT("0"&MONTH({g}),2)&"-"'
+                    f'&RIGHT("0"&DAY({g}),2)),{g}))')
+            v = None if n is None else input_value(n, "dag")
+            if v is None:
+                return text, ""
+            if hasattr(v, "year"):
+                return text, f"{v.year}-{v.month:02d}-{v.day:02d}"
+            if isinstance(v, (int, float)):
+                return text, _num(_dec(v))  # a bare year
+            return text, v
+        if src == "belopp":
+            # the pantbrev's amount; for a claim without pantbrev (fordran, frl6) the claim: Kapital+Ränta+Kostnader
+            e, kap = get(ci["belopp"], m), get(ci["kapital"], m)
+            claim = ",".join(get(ci[c], m) for c in ("kapital", "ranta", "kostnader"))
+            text = f'IF(ISNUMBER({e}),{e},IF({kap}="","",SUM({claim})))'
+            if n is None:
+                return text, ""
+            b = input_value(n, "belopp")
+            if isinstance(b, (int, float)):
+                return text, _num(_dec(b))
+            if input_value(n, "kapital") is None:
+                return text, ""
+            total = sum((_dec(input_value(n, c)) for c in ("kapital", "ranta", "kostnader")), Decimal(0))
+            return text, _num(total)
+        if src == "skydd":
+            st, sk = get(L.RESULT_COL["status"], m), get(L.RESULT_COL["skyddad"], m)
+            text = f'IF(OR({st}="",{st}={_q(INGET)}),{sk},{st})'
+            if n is None:
+                return text, ""
+            stv = self.rad(n, "status").value
+            return text, self.rad(n, "skyddad").value if stv in ("", INGET) else stv
+        raise ValueError(f"okänd källa för utskriftskolumnen {pc.heading}: {src}")
+
+    def _print_facts(self, summary_cells: dict[str, str]) -> list[tuple[str, Formel, str]]:
+        """The facts above the printed table: (label, formula, kind), filled column by column."""
+        def name(nm: str, kind: str) -> Formel:
+            key = L.HEADER_NAMES[nm].key
+            v = self.header[key]
+            if isinstance(v, _dt.datetime):
+                v = (v - _dt.datetime(1899, 12, 30)).days  # the date's serial number, as Excel caches it
+            return Formel(f'=IF(ISBLANK({nm}),"",{nm})', "" if v is None else v)
+
+        def summa(key: str) -> Formel:
+            ref = L.sheet_ref(L.SHEET, summary_cells[key])
+            value = self._summary_values[key]
+            return Formel(f'=IF({ref}="","",{ref})', value)
+
+        return [
+            ("Fastighet", name("Fastighet", "text"), "text"),
+            ("Utmätningsdag", name("Utmatningsdag", "date"), "date"),
+            ("Fördelningsdag", name("Fordelningsdag", "date"), "date"),
+            ("Sökande", name("Sokande", "text"), "text"),
+            ("Köpeskilling", name("Kopeskilling", "amount"), "amount"),
+            ("Förrättningskostnader", name("Forrattningskostnader", "amount"), "amount"),
+            ("Skyddsbelopp (UB 12 kap. 29 §)", summa("skyddsbelopp"), "amount"),
+            ("Överskott till ägaren", summa("overskott"), "amount"),
+        ]
+
+    @property
+    def _summary_values(self) -> dict[str, Any]:
+        return {key: f.value for key, _l, f, _k in self.summary()}
+
+
+def _text(v: Any) -> str:
+    """A cell value as Excel's & joins it (whole numbers without a decimal point)."""
+    if isinstance(v, float) and v == int(v):
+        return str(int(v))
+    return str(v)
+
+
+@dataclass(frozen=True)
+class Utskriftdata:
+    """The print sheet: title, the facts above the table, the warnings, the hidden helper columns
+    (per table row its place; per printed line its table row) and per printed line one formula per column."""
+
+    title: Formel
+    facts: list[tuple[str, Formel, str]]
+    warn: Formel
+    ranks: list[Formel]
+    rowrefs: list[Formel]
+    lines: list[list[Formel]]

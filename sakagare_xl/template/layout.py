@@ -24,6 +24,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 SHEET = "Sakägarförteckning"
 SHEET_FORKLARING = "Förklaring"
 SHEET_DIAGRAM = "Diagram"
+SHEET_UTSKRIFT = "Utskrift"
 
 #: rows above ``Sak``: title, subtitle, colour legend, section heading
 TITLE_ROW = 0
@@ -103,21 +104,21 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ordning", "Ordning", 24, "ordning",
+    Column("ordning", "Ordning", 34, "ordning",
            "Ordning mellan inskrivningar samma dag (1 före 2). Tom = lika rätt."),
     Column("id", "Id", 15, "id", "Inskrivningens id, t.ex. P1990 (för en fordran utan inskrivning: fordringens id)."),
-    Column("dag", "Inskrivningsdag", 14, "dag",
+    Column("dag", "Inskrivningsdag", 16, "dag",
            "Inskrivningsdag (ÅÅÅÅ-MM-DD) eller bara året (1980). Fordran utan inskrivning: dess rangdag."),
     Column("slag", "Slag", 14, "slag", "inteckning, servitut, nyttjanderatt, hyresavtal, arrende, rattighet, fordran eller frl6."),
-    Column("belopp", "Inteckningsbelopp", 15, "amount", "Pantbrevets belopp (endast inteckning)."),
+    Column("belopp", "Inteckningsbelopp", 19, "amount", "Pantbrevets belopp (endast inteckning)."),
     Column("borgenar", "Sakägare", 20, "text", "Borgenären, pantbrevets innehavare eller rättighetshavaren."),
     Column("kapital", "Kapital", 14, "amount", "Fordringens kapital. Tom = ingen fordran på raden."),
     Column("ranta", "Ränta", 12, "amount", "Fordringens upplupna ränta."),
     Column("kostnader", "Kostnader", 12, "amount", "Fordringens kostnader."),
     Column("pantbrev", "Pantbrev", 14, "text",
            "Id för pantbrev som pantsatts för fordringen, åtskilda med , eller ;. Tom = radens eget pantbrev."),
-    Column("exekutionsfordran", "Exekutionsfordran", 11, "janej", "Ja för sökandens fordran."),
-    Column("personligt_ansvar", "Personligt ansvar", 11, "janej",
+    Column("exekutionsfordran", "Exekutionsfordran", 19, "janej", "Ja för sökandens fordran."),
+    Column("personligt_ansvar", "Personligt ansvar", 12, "janej",
            "Nej vid tredjemanspant eller lån utan personligt ansvar. Tom = Ja."),
     Column("overhypotek", "Överhypotek", 13, "text", "Pantbrev pantsatta i andra hand för fordringen (ur ägarhypoteket, utan tillägg)."),
     Column("utmatta_pantbrev", "Utmätta pantbrev", 13, "text", "Ägarens pantbrev utmätta för fordringen (ur ägarhypoteket, utan tillägg)."),
@@ -147,7 +148,7 @@ RESULT_COLUMNS: tuple[ResultColumn, ...] = (
     ResultColumn("Förmånsrätt", "formansratt", 15, "amount"),
     ResultColumn("Ägarhypotek", "agarhypotek", 13, "amount"),
     ResultColumn("Skyddad", "skyddad", 9, "bool"),
-    ResultColumn("Förbehåll/upphör/dubbelutrop", "status", 15, "text"),
+    ResultColumn("Förbehåll / upphör / dubbelutrop", "status", 16, "text"),
     ResultColumn("Utfaller", "utfaller", 15, "amount", priced=True),
     ResultColumn("Brist", "brist", 14, "amount", priced=True),
 )
@@ -166,6 +167,74 @@ NOTES_ROW = TABLE_LAST_ROW + 2
 #: the chart data block on the Diagram sheet
 CHART_STEPS = 20
 CHART_SLOTS_EMPTY = 8  # creditor columns in the empty template
+
+
+#: the print sheet (``Utskrift``): the sakägarförteckning laid out for A4 landscape, one line per filled
+#: table row in priority order. Rows (0-based): title, facts, the table's heading, then one row per rank.
+PRINT_TITLE_ROW = 0
+PRINT_FACTS_ROW = 2  # four rows of label/value pairs (two pairs per row)
+PRINT_FACT_ROWS = 4
+PRINT_WARN_ROW = PRINT_FACTS_ROW + PRINT_FACT_ROWS
+PRINT_HEADING_ROW = PRINT_WARN_ROW + 2
+PRINT_FIRST_ROW = PRINT_HEADING_ROW + 1
+PRINT_LAST_ROW = PRINT_FIRST_ROW + TABLE_ROWS - 1
+PRINT_NOTE_ROW = PRINT_LAST_ROW + 2
+
+
+@dataclass(frozen=True)
+class PrintColumn:
+    """A column of the print sheet: heading, width (Excel units), kind and where the value comes from.
+
+    ``source`` is ``"in:<key>"`` (an input column of the table, ``COLUMNS``), ``"ut:<field>"`` (a computed
+    column of the main sheet, ``RESULT_COLUMNS``) or one of the derived values ``nr`` (the place in the
+    list), ``post`` (kind and id of the registration or claim), ``belopp`` (the pantbrev's amount, or the
+    claim's for a claim without pantbrev) and ``skydd`` (a right's förbehåll/upphör/dubbelutrop, else
+    whether the row is skyddad). ``kind``: int, text, dag, amount, amount0 (zero shown empty), center.
+    """
+
+    heading: str
+    width: float
+    kind: str
+    source: str
+
+
+#: the columns of a real sakägarförteckning, in its order. A new computed column of the main sheet
+#: prints by adding one line here, e.g. ``PrintColumn("Blockets förmånsrätt", 13, "amount", "ut:<field>")``:
+#: up to ``PRINT_WIDTH`` units the page prints at 100 %, beyond it the sheet is fitted to the page width
+#: (148 units: 95 %, body text 9.5 pt); the tests allow up to 125 % of it (80 %: 8 pt).
+PRINT_COLUMNS: tuple[PrintColumn, ...] = (
+    PrintColumn("Nr", 4, "int", "nr"),
+    PrintColumn("Sakägare", 20, "text", "in:borgenar"),
+    PrintColumn("Rättighet/fordran", 22, "text", "post"),
+    PrintColumn("Inskrivningsdag", 14, "dag", "dag"),
+    PrintColumn("Belopp", 13, "amount", "belopp"),
+    PrintColumn("Förmånsrätt", 13, "amount", "ut:formansratt"),
+    PrintColumn("Tillägg", 11, "amount0", "ut:tillagg"),
+    PrintColumn("Skyddad/förbehåll", 13, "center", "skydd"),
+    PrintColumn("Utfaller", 13, "amount", "ut:utfaller"),
+    PrintColumn("Brist", 12, "amount", "ut:brist"),
+)
+#: the widths' sum that fits A4 landscape (0.4" margins) at 100 % in Excel's units (7 px + 5 px per column)
+PRINT_WIDTH = 140
+#: hidden helper columns right of the printed ones: each table row's place (SAK_RAD "nr"), the table
+#: row printed on each line, and the lookup of Slag → the word printed
+PRINT_RANK_COL = len(PRINT_COLUMNS) + 1
+PRINT_ROWREF_COL = PRINT_RANK_COL + 1
+PRINT_MAP_COL = PRINT_ROWREF_COL + 1
+#: Slag (as typed, any case; docs/layout.md's aliases too) → the word the printed list uses
+SLAG_ORD: tuple[tuple[str, str], ...] = (
+    ("inteckning", "Pantbrev"),
+    ("pantbrev", "Pantbrev"),
+    ("servitut", "Servitut"),
+    ("nyttjanderatt", "Nyttjanderätt"),
+    ("hyresavtal", "Hyresavtal"),
+    ("hyresratt", "Hyresavtal"),
+    ("arrende", "Arrende"),
+    ("rattighet", "Rättighet"),
+    ("fordran", "Fordran"),
+    ("frl6", "Fordran (FRL 6 § 1)"),
+    ("frl6_1", "Fordran (FRL 6 § 1)"),
+)
 
 
 def a1(row: int, col: int) -> str:
@@ -189,6 +258,6 @@ SAK_REF = "=" + sheet_ref(SHEET, f"{a1(SAK_FIRST_ROW, 0)}:{a1(TABLE_LAST_ROW, SA
 HEADER_NAMES = {f.name: f for f in HEADER}
 
 __all__ = [
-    "SHEET", "SHEET_FORKLARING", "SHEET_DIAGRAM", "HEADER", "COLUMNS", "RESULT_COLUMNS", "a1", "col_range",
+    "SHEET", "SHEET_FORKLARING", "SHEET_DIAGRAM", "SHEET_UTSKRIFT", "PRINT_COLUMNS", "HEADER", "COLUMNS", "RESULT_COLUMNS", "a1", "col_range",
     "sheet_ref", "SAK_REF", "xl_col_to_name",
 ]

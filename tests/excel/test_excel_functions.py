@@ -414,3 +414,23 @@ def test_an_immutable_range_is_read_once():
     assert COVERAGE(tuple(map(tuple, changed)))[3] == [10000.0]
     assert BRIST(tuple(map(tuple, changed)))[3] == [20000.0]
     assert BRIST(r)[3] == [15000.0]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        (0, 1, 2, 3),  # E2 as the source lists it (by date)
+        (3, 1, 0, 2),  # the same registrations typed in another order
+        (2, 3, 1, 0),
+    ],
+)
+def test_sak_rad_nr_is_the_place_in_priority_order_whatever_the_table_order(order):
+    """SAK_RAD(…, "nr") numbers the filled rows by priority (E2: P1980, P1984, P1991, P1996 by date,
+    JB 6 kap. 7 § / FRL); the template's print sheet sorts by it. A blank row has no place."""
+    base = e2_range()
+    head, table, blank = base[:6], base[6:10], base[10]
+    rows = head + [table[i] for i in order] + [blank]
+    places = [SAK_RAD(rows, n, "nr") for n in range(1, 6)]
+    by_id = {rows[6 + n][1]: places[n] for n in range(4)}
+    assert by_id == {"P1980": 1, "P1984": 2, "P1991": 3, "P1996": 4}
+    assert places[4] == ""

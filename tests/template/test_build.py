@@ -52,7 +52,7 @@ def test_mall_command_fills_a_case_file(tmp_path):
 def test_mall_command_reports_a_bad_case_file_in_swedish(tmp_path, capsys):
     bad = tmp_path / "fel.toml"
     bad.write_text('fastighet = "X"\nmanadr = 6\n', encoding="utf-8")
-    assert cli_main(["mall", str(tmp_path / "x.xlsx"), "--arende", str(bad)]) == 1
+    assert cli_main(["mall", str(tmp_path / "x.xlsx"), "--arende", str(bad)]) == 2  # as berakna
     err = capsys.readouterr().err
     assert "manadr" in err and "Traceback" not in err
     assert not (tmp_path / "x.xlsx").exists()
