@@ -40,6 +40,9 @@ class Rad:
     andelar: tuple[tuple[str, Decimal], ...] = ()
     slag: str = ""
     block: tuple[str, ...] = ()
+    """the pantbrev of the block this row's pantbrev belongs to (JB 6 kap. 3 § 2 st.), on every row of the block"""
+    block_formansratt: Decimal | None = None
+    """the block's total förmånsrätt (capital + tillägg), the one post of the sakägarförteckning, on every row of it"""
     utfaller: Decimal | None = None
 
     @property
@@ -67,6 +70,7 @@ class Rad:
             d["slag"] = self.slag
         if self.block:
             d["block"] = list(self.block)
+            d["block_formansratt"] = _num(self.block_formansratt)
         if self.utfaller is not None:
             d["utfaller"] = _num(self.utfaller)
         return d
