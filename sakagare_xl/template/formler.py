@@ -72,7 +72,7 @@ class Formler:
 
     def __init__(self, values: list[list[Any]]):
         self.values = values
-        first = len(L.HEADER) + 2  # header block, empty row, heading row
+        first = L.TABLE_FIRST_ROW - L.SAK_FIRST_ROW  # header block (and any empty row), heading row
         self.table = values[first:]
         header = {f.key: values[i][1] for i, f in enumerate(L.HEADER)}
         self.header = header

@@ -78,12 +78,17 @@ HEADER: tuple[HeaderField, ...] = (
                 "Den som begärt försäljningen (visas bara; exekutionsfordran markeras i tabellen)."),
     HeaderField("rattighet_bryter_block", "Rättighet bryter block", "Rattighet_bryter_block", "janej",
                 "Ja (standard): en inskriven rättighet mellan två pantbrev bryter blocket (JB 6 kap. 3 § 2 st.)."),
+    HeaderField("utmatning_inskrivningsdag", "Utmätningens inskrivningsdag", "Utmatning_inskrivningsdag", "date",
+                "Frivilligt: inskrivningsdagen då utmätningen antecknades. Tom = utmätningsdagen. Utmätningen går "
+                "före inteckningar och rättigheter som söks den dagen eller senare (FRL 9 §, UB 4 kap. 30 §)."),
 )
 
 SAK_FIRST_ROW = SECTION_ROW + 1
 HEADER_ROW = {f.key: SAK_FIRST_ROW + i for i, f in enumerate(HEADER)}
-SEPARATOR_ROW = SAK_FIRST_ROW + len(HEADER)
-TABLE_HEADING_ROW = SEPARATOR_ROW + 1
+#: the header block fills the rows down to the table's heading row (the row that was an empty separator holds
+#: the last header field since "Utmätningens inskrivningsdag" was added, so every cell below kept its address)
+SEPARATOR_ROW = SAK_FIRST_ROW + len(HEADER) - 1
+TABLE_HEADING_ROW = SAK_FIRST_ROW + len(HEADER)
 TABLE_ROWS = 20
 TABLE_FIRST_ROW = TABLE_HEADING_ROW + 1
 TABLE_LAST_ROW = TABLE_FIRST_ROW + TABLE_ROWS - 1
@@ -150,6 +155,8 @@ RESULT_COLUMNS: tuple[ResultColumn, ...] = (
     ResultColumn("Förbehåll/upphör/dubbelutrop", "status", 15, "text"),
     ResultColumn("Utfaller", "utfaller", 15, "amount", priced=True),
     ResultColumn("Brist", "brist", 14, "amount", priced=True),
+    ResultColumn("Block tillhopa", "block_formansratt", 14, "amount"),
+    ResultColumn("Genom utmätning (FRL 8 §)", "formansratt_utmatning", 14, "amount"),
 )
 RESULT_COL = {c.field: RESULT_FIRST_COL + i for i, c in enumerate(RESULT_COLUMNS)}
 RESULT_LAST_COL = RESULT_FIRST_COL + len(RESULT_COLUMNS) - 1

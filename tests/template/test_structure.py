@@ -16,7 +16,7 @@ ALL = [MALL, *(ex.fil for ex in EXEMPEL)]
 NAMES = [
     "Fastighet", "Utmatningsdag", "Konkurs", "Konkursansokningsdag", "Sakagarforteckningsdag", "Fordelningsdag",
     "Manader", "Tidsberakning", "Referensranta", "Forrattningskostnader", "Kopeskilling", "Ranta_kopeskilling",
-    "Sokande", "Rattighet_bryter_block", "Sak",
+    "Sokande", "Rattighet_bryter_block", "Utmatning_inskrivningsdag", "Sak",
 ]
 #: the functions the template's formulas may call: ours, and plain Excel functions every evaluator knows
 ALLOWED_FUNCTIONS = {"SAK_RAD", "SAK_SUMMA", "IF", "OR", "COUNTA", "ISBLANK", "SUM", "ROUND"}
