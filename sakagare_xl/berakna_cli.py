@@ -92,8 +92,7 @@ def render(res: Resultat, explain: bool = True) -> str:
         row = [str(r.nr), str(r.ordning), TYPNAMN[r.typ], r.sakagare, ", ".join(r.ids),
                kr(r.formansratt), kr(r.tillagg) if r.tillagg else ""]
         if blocks:
-            last = r.block and r.typ == "fordran" and r.ids and r.ids[0] == r.block[-1]
-            row.append(kr(r.block_formansratt) if last else "")
+            row.append(kr(r.block_formansratt) if r.block else "")
         row += ["ja" if r.skyddad else "nej", STATUSNAMN.get(r.status or "", "")]
         if priced:
             row.append(kr(r.utfaller))

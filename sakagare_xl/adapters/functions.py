@@ -210,7 +210,7 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             v.formansratt_utmatning = (v.formansratt_utmatning or NOLL) + rad.formansratt
         else:
             v.formansratt += rad.formansratt
-        if rad.block and rad.typ == "fordran" and rad.ids[0] == rad.block[-1]:
+        if rad.block:  # the row of the block's last pantbrev: the block's post
             v.block_formansratt = rad.block_formansratt
         v.tillagg += rad.tillagg
         if rad.typ in ("agarhypotek", "overhypotek", "utmatt"):

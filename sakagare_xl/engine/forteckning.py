@@ -629,6 +629,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
 
     # shape the public rows
     rader: list[Rad] = []
+    block_members: dict[int, list[Rad]] = {}  # id(block) -> its rows so far, to point them at the block's post
     received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
     enhet = 0
     prev = None
@@ -646,14 +647,23 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
                 received[cid] += x
                 rest -= x
             text = (_text_rad, row.text, row, utfaller)
-        rader.append(Rad(
+        # the block's pantbrev are listed once, on its last row (the post); every row of it points there
+        last_of_block = bool(row.block) and row.ids[0] == row.block[-1]
+        rad = Rad(
             nr=nr, ordning=gi + 1, typ=row.typ, ids=row.ids,
             fordran_ids=tuple(cid for cid, _ in row.andelar), sakagare=row.sakagare,
             formansratt=row.formansratt, kapitaldel=ore(row.kapitaldel), tillagg=row.tillagg,
             tillagg_tak=None if row.tak is None else ore(row.ceiling), skyddad=row.skyddad, status=row.status,
-            text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag, block=row.block,
-            block_formansratt=row.block_formansratt, utfaller=utfaller,
-        ))
+            text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag,
+            block=row.block if last_of_block else (), block_formansratt=row.block_formansratt, utfaller=utfaller,
+        )
+        if row.block:
+            members = block_members.setdefault(id(row.block), [])
+            members.append(rad)
+            if last_of_block:
+                for m in members:
+                    m.block_nr = nr
+        rader.append(rad)
 
     formansratt: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
     for r in rader:

@@ -108,10 +108,10 @@ def check_invariants(res):
     # a block is one post of pantbrev securing the same claims (JB 6:3 2 st.); its total is the sum of its rows
     blocks = defaultdict(list)
     for r in res.rader:
-        if r.block:
-            blocks[r.block].append(r)
-    for members, rows in blocks.items():
-        assert [r.ids[0] for r in rows] == list(members)
+        if r.block_nr is not None:
+            blocks[r.block_nr].append(r)
+    for nr, rows in blocks.items():
+        assert [r.ids[0] for r in rows] == list(res.rad(nr).block) and rows[-1].nr == nr
         assert len({r.fordran_ids for r in rows}) == 1
         assert all(r.block_formansratt == sum(x.formansratt for x in rows) for r in rows)
     if res.overskott > 0:
