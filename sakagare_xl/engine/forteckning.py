@@ -171,10 +171,6 @@ class _Berakning:
         """The claims that have ``pid`` in ``attr`` (first-hand, second-hand or attached), in case-file order."""
         return self.by_pantbrev.get(pid, {}).get(attr, [])
 
-    def holder(self, pid: str) -> str | None:
-        first = self.claims_on(pid)
-        return first[0].borgenar if first else None
-
     def blocks(self, groups: list[list[tuple[str, object]]]) -> dict[str, tuple[str, ...]]:
         """Blockregeln (JB 6 kap. 3 § 2 st.: "Har flera pantbrev överlämnats som pant för fordran ..."): pantbrev
         pledged for the same claim(s), with equal rank or directly after each other, form one block. The key is
