@@ -101,18 +101,23 @@ def render(res: Resultat, explain: bool = True) -> str:
     priced = res.medel is not None
     title = "Sakägarförteckning" + (" och fördelning" if priced else "")
     out = [f"{title}{': ' + res.fastighet if res.fastighet else ''}", ""]
-    headers = ["Nr", "Ordn.", "Typ", "Sakägare", "Pantbrev", "Förmånsrätt", "Tillägg", "Skyddad", "Förbehåll"]
-    if priced:
-        headers.append("Utfaller")
+    # a block is one post: its total förmånsrätt on the row of its last pantbrev (where its tillägg is)
+    blocks = any(r.block for r in res.rader)
+    headers = ["Nr", "Ordn.", "Typ", "Sakägare", "Pantbrev", "Förmånsrätt", "Tillägg"]
+    headers += ["Block tillhopa"] if blocks else []
+    headers += ["Skyddad", "Förbehåll"] + (["Utfaller"] if priced else [])
     rows = []
     for r in res.rader:
         row = [str(r.nr), str(r.ordning), TYPNAMN[r.typ], r.sakagare, ", ".join(r.ids),
-               kr(r.formansratt), kr(r.tillagg) if r.tillagg else "", "ja" if r.skyddad else "nej",
-               STATUSNAMN.get(r.status or "", "")]
+               kr(r.formansratt), kr(r.tillagg) if r.tillagg else ""]
+        if blocks:
+            row.append(kr(r.block_formansratt) if r.block else "")
+        row += ["ja" if r.skyddad else "nej", STATUSNAMN.get(r.status or "", "")]
         if priced:
             row.append(kr(r.utfaller))
         rows.append(row)
-    out.append(_table(headers, rows, {0, 1, 5, 6} | ({9} if priced else set())))
+    extra = 1 if blocks else 0
+    out.append(_table(headers, rows, {0, 1, 5, 6} | ({7} if blocks else set()) | ({9 + extra} if priced else set())))
     out.append("")
     out.append(f"Skyddsbelopp (lägsta godtagbara bud): {kr(res.skyddsbelopp)} kr")
     out.append(f"  {res.forklaring_skyddsbelopp}")
@@ -147,6 +152,7 @@ def render(res: Resultat, explain: bool = True) -> str:
                        for p in s["referensranta_perioder"]) or "ingen löptid: bara 15 %") +
             "), kostnader " + s["kostnader_placeras"] + ", rättighet bryter block: " +
             ("ja" if s["rattighet_bryter_block"] else "nej") +
+            (", utmätningens inskrivningsdag " + s["utmatning_inskrivningsdag"] if s.get("utmatning_inskrivningsdag") else "") +
             (", sakägarförteckningsdag " + s["sakagarforteckningsdag"] if s["sakagarforteckningsdag"] else "")]
     for w in res.varningar:
         out.append(f"Varning: {w}")

@@ -26,7 +26,7 @@ from .engine.model import Arende, Fordran, Forsaljning, Inskrivning
 from .engine.rantesats import fran_procent
 
 FORSALJNING_KEYS = {
-    "fastighet", "utmatningsdag", "konkurs", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "manader",
+    "fastighet", "utmatningsdag", "utmatning_inskrivningsdag", "konkurs", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "manader",
     "sakagarforteckningsdag", "forrattningskostnader", "referensranta", "tidsberakning", "rattighet_bryter_block",
     "kopeskilling", "ranta_kopeskilling",
 }
@@ -34,11 +34,11 @@ INFO_KEYS = {"sokande", "kalla", "beskrivning", "anteckning"}
 TOP_KEYS = FORSALJNING_KEYS | INFO_KEYS | {"inskrivningar", "fordringar", "dubbelutrop"}
 INSKRIVNING_KEYS = {"id", "dag", "slag", "belopp", "ordning", "innehavare", "beskrivning"}
 FORDRAN_KEYS = {"id", "borgenar", "kapital", "ranta", "kostnader", "pantbrev", "overhypotek", "utmatta_pantbrev",
-                "exekutionsfordran", "frl6_1", "personligt_ansvar", "rangdag"}
+                "exekutionsfordran", "frl6_1", "personligt_ansvar", "rangdag", "utmatningsdag"}
 DUBBELUTROP_KEYS = {"ratt", "bud_med", "bud_utan"}
 #: the largest case file read (bytes), checked before reading
 MAX_CASE_SIZE = 64 * 1024 * 1024
-DATE_KEYS = {"utmatningsdag", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "sakagarforteckningsdag",
+DATE_KEYS = {"utmatningsdag", "utmatning_inskrivningsdag", "konkursansokningsdag", "deponeringsdag", "fordelningsdag", "sakagarforteckningsdag",
              "rangdag"}
 
 
@@ -192,7 +192,8 @@ def arende_fran_dict(data: dict[str, Any]) -> Arende:
             exekutionsfordran=_bool(item.get("exekutionsfordran", False), "exekutionsfordran", where),
             frl6_1=_bool(item.get("frl6_1", False), "frl6_1", where),
             personligt_ansvar=_bool(item.get("personligt_ansvar", True), "personligt_ansvar", where),
-            rangdag=_date(item.get("rangdag"), "rangdag", where)))
+            rangdag=_date(item.get("rangdag"), "rangdag", where),
+            utmatningsdag=_date(item.get("utmatningsdag"), "utmatningsdag", where)))
     return Arende(forsaljning, tuple(inskrivningar), tuple(fordringar))
 
 

@@ -46,7 +46,8 @@ from .values import (
 NOLL = Decimal("0.00")
 
 #: values SAK_RAD returns per table row (``kolumn``)
-RADKOLUMNER = ("tillagg", "formansratt", "agarhypotek", "skyddad", "status", "utfaller", "brist", "forklaring", "nr")
+RADKOLUMNER = ("tillagg", "formansratt", "agarhypotek", "skyddad", "status", "utfaller", "brist", "forklaring",
+               "block_formansratt", "formansratt_utmatning", "nr")
 #: values SAK_SUMMA returns (``kolumn``)
 SUMMOR = (
     "skyddsbelopp", "lagsta_bud", "medel", "utdelat", "overskott", "agarhypotek", "kostnader_utfaller", "brist",
@@ -118,6 +119,8 @@ class Radvarde:
     brist: Decimal | None = None
     forklaring: list[str] = field(default_factory=list)
     har_fordran: bool = False
+    block_formansratt: Decimal | None = None  # on the row of a block's last pantbrev: the block's one post
+    formansratt_utmatning: Decimal | None = None  # the claim's part ranked by the utmätning (FRL 8 §), apart
     nr: int = 0  # the row's place in the sakägarförteckning (1 = best right), counting filled table rows
 
 
@@ -208,16 +211,25 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
 
     for rad in res.rader:
         k = None
+        separate = False  # a post of the row's claim ranked apart from the row's pantbrev: the utmätning's
         if rad.ids:
             k = index.get(rad.ids[0])
         elif rad.fordran_ids:
             k = claim_row.get(rad.fordran_ids[0])
+            separate = k is not None and bool(omrade.rader[k].inskrivning)
         if k is None:
             continue  # costs: not a table row
         v = vals[k]
         assert v is not None
         first = not v.forklaring
-        v.formansratt += rad.formansratt
+        if separate:
+            # FRL 8 §: the Förmånsrätt column shows the pantbrev's rank, as the CLI's row does; the part of the
+            # claim ranked by the utmätning has its own column (its Utfaller is in the row's Utfaller)
+            v.formansratt_utmatning = (v.formansratt_utmatning or NOLL) + rad.formansratt
+        else:
+            v.formansratt += rad.formansratt
+        if rad.block:  # the row of the block's last pantbrev: the block's post
+            v.block_formansratt = rad.block_formansratt
         v.tillagg += rad.tillagg
         if rad.typ in ("agarhypotek", "overhypotek", "utmatt"):
             v.agarhypotek += rad.formansratt
@@ -512,6 +524,10 @@ def _kolumnvarde(v: Radvarde | None, kolumn: str, b: Berakning) -> Any:
         return " ".join(v.forklaring)
     if kolumn == "nr":
         return v.nr
+    if kolumn == "block_formansratt":
+        return "" if v.block_formansratt is None else money(v.block_formansratt)
+    if kolumn == "formansratt_utmatning":
+        return "" if v.formansratt_utmatning is None else money(v.formansratt_utmatning)
     raise AssertionError(kolumn)
 
 
@@ -632,8 +648,10 @@ def FORKLARING(omrade: Any, rad: Any, pris: Any = None, *, adress: str | None = 
 
 def SAK_RAD(omrade: Any, rad: Any, kolumn: Any, pris: Any = None, *, adress: str | None = None) -> Any:
     """Ett värde för en tabellrad: kolumn är tillagg, formansratt, agarhypotek, skyddad, status,
-    utfaller, brist, forklaring eller nr (radens plats i sakägarförteckningen, 1 = bäst rätt, bland de
-    ifyllda raderna); rad 1 = första raden under rubrikraden (tomma rader räknas)."""
+    utfaller, brist, forklaring, block_formansratt (blockets förmånsrätt tillhopa, på raden för blockets sista
+    pantbrev) eller formansratt_utmatning (den del av radens fordran som har förmånsrätt genom utmätningen,
+    FRL 8 §) eller nr (radens plats i sakägarförteckningen, 1 = bäst rätt, bland de ifyllda raderna); rad 1 =
+    första raden under rubrikraden (tomma rader räknas)."""
     k = _kolumn(kolumn, RADKOLUMNER)
     b = berakning(omrade, pris, adress=adress)
     r = _radnr(rad, b.omrade)

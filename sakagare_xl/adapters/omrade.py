@@ -77,6 +77,7 @@ HEADER_LABELS: dict[str, str] = {
     "Ränta på köpeskillingen": "ranta_kopeskilling",
     "Sökande": "sokande",
     "Rättighet bryter block": "rattighet_bryter_block",
+    "Utmätningens inskrivningsdag": "utmatning_inskrivningsdag",
 }
 
 #: table heading (as the template writes it) → key
@@ -354,7 +355,8 @@ def _forsaljning(values: dict[str, Any], where: dict[str, int], plats: _Plats) -
         return plats.header(where[key], DISPLAY[key])
 
     kw: dict[str, Any] = {}
-    for key in ("utmatningsdag", "konkursansokningsdag", "deponeringsdag", "sakagarforteckningsdag", "fordelningsdag"):
+    for key in ("utmatningsdag", "utmatning_inskrivningsdag", "konkursansokningsdag", "deponeringsdag",
+                "sakagarforteckningsdag", "fordelningsdag"):
         if key in values:
             kw[key] = to_date(values[key], p(key))
     if "konkurs" in values:

@@ -69,25 +69,34 @@ def prorata(entitlements: Sequence[int], money: int) -> list[int]:
     return shares
 
 
-def walk(groups: Sequence[Sequence[Sequence[int]]], money: int) -> tuple[list[list[list[int]]], int]:
+def walk(groups: Sequence[Sequence[Sequence[Sequence[int]]]], money: int) -> tuple[list[list[list[int]]], int]:
     """Pay ``money`` down ``groups`` (best rank first). A group is a list of sharing units; a unit is a
-    list of row entitlements paid one after the other (a pantbrev: creditor first, then ägarhypotek).
-    Units of one group share pro rata by their totals. Returns the payments in the same shape and the
-    money left (the överskott).
+    list of tiers paid one after the other (a pantbrev: creditor first, then ägarhypotek); a tier is a list
+    of row entitlements of equal rank inside the unit (claims that attached the pantbrev at one time), which
+    share pro rata. Units of one group share pro rata by their totals. Returns the payments per row
+    (groups → units → rows, the tiers flattened) and the money left (the överskott).
+
+    >>> walk([[[[10], [30, 90]]]], 70)
+    ([[[10, 15, 45]]], 0)
     """
     out: list[list[list[int]]] = []
     left = money
     for group in groups:
-        unit_totals = [sum(u) for u in group]
+        unit_totals = [sum(sum(t) for t in u) for u in group]
         unit_pay = prorata(unit_totals, left)
         left -= sum(unit_pay)
         paid_group = []
         for unit, pay in zip(group, unit_pay):
             rows = []
-            for ent in unit:
-                p = min(ent, pay)
-                rows.append(p)
-                pay -= p
+            for tier in unit:
+                if len(tier) == 1:
+                    p = min(tier[0], pay)
+                    rows.append(p)
+                    pay -= p
+                else:
+                    shares = prorata(tier, pay)
+                    rows.extend(shares)
+                    pay -= sum(shares)
             paid_group.append(rows)
         out.append(paid_group)
     return out, left
@@ -109,9 +118,9 @@ def coverage(rader: Sequence[tuple[Hashable, Decimal]], medel: Decimal) -> list[
         if e < 0:
             raise OgiltigtBelopp("formansratt", ent)
         if groups and rank == last:
-            groups[-1].append([e])
+            groups[-1].append([[e]])
         else:
-            groups.append([[e]])
+            groups.append([[[e]]])
         last = rank
     paid, _ = walk(groups, money)
     return [fran_ore(unit[0]) for group in paid for unit in group]

@@ -1,6 +1,6 @@
 """The sakägarförteckning: order of priority, tillägg, ägarhypotek, skyddsbelopp, rights and fördelning.
 
-See RULES.md §2–§7, JB 6 kap. 3 §, JB 17 kap., UB 12 kap. 29 §, FRL 6 och 8 §§.
+See RULES.md §2–§7, JB 6 kap. 3 §, JB 17 kap., UB 4 kap. 30 §, UB 12 kap. 29 §, FRL 6, 8 och 9 §§.
 :func:`berakna` is the one entry point; it is pure (no files, no clock).
 
 Lawline 15971 (E2): costs 5 000 before D, A 85 000 + ägarhypotek 5 000, B 75 000, C 12 000 +
@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 from .format import kr, ore
-from .fordelning import fran_ore, till_ore, walk
+from .fordelning import fran_ore, prorata, till_ore, walk
 from .model import Arende, Fordran, Inskrivning
 from .rantesats import varningar as rantevarningar
 from .referensranta import Referensrantetabell
@@ -40,7 +40,6 @@ from .validering import validera
 
 AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
-_SIST = 10**9
 
 SLAGNAMN = {
     "servitut": "Servitut",
@@ -66,6 +65,8 @@ class _Rad:
     ceiling: Decimal = NOLL
     slag: str = ""
     block: tuple[str, ...] = ()
+    block_formansratt: Decimal | None = None
+    lika: int | None = None  # rows of one pantbrev with the same number have equal rank (simultaneous utmätning)
     text: str = ""
     skyddad: bool = False
     status: str | None = None
@@ -99,6 +100,7 @@ class _Berakning:
                 for pid in getattr(c, attr):
                     self.by_pantbrev.setdefault(pid, {}).setdefault(attr, []).append(c)
         self.remaining = {c.id: c.belopp for c in self.claims}
+        self.lika_nr = 0
         self.exek = next((c for c in self.claims if c.exekutionsfordran), None)
         if self.f.manader is not None:
             self.perioder: tuple[Period, ...] = fast_tak(Decimal(0), self.f.referensranta, Fraction(self.f.manader)).perioder
@@ -119,18 +121,23 @@ class _Berakning:
         for c in self.claims:
             if c.frl6_1:
                 posts.append(((0,), n, "frl6", c)); n += 1
+        # a key is (1, day, phase, order, 0): on one inskrivningsdag the utmätningar entered that day come
+        # first (phase 0, by the time of the utmätning), then the registrations (phase 1, by ``ordning``), then
+        # claims ranked by a plain ``rangdag`` (phase 2)
         for i in self.arende.inskrivningar:
-            posts.append(((1, i.rangdag, i.ordning or 0, 0), n, "insk", i)); n += 1
+            posts.append(((1, i.rangdag, 1, i.ordning or 0, 0), n, "insk", i)); n += 1
         for c in self.claims:
             secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1
-            if not secured:
-                day = c.rangdag or (self.f.utmatningsdag if c.exekutionsfordran else None)
-                key = (1, day, _SIST, 1) if day is not None else (2,)
+            att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
+            if att is not None:
+                # FRL 8 §: the utmätning gives priority (to the part the pantbrev do not cover); FRL 9 § 3 st. and
+                # UB 4 kap. 30 § 4 st.: before every inteckning and right sought on its inskrivningsdag or later;
+                # FRL 9 § 4 st.: by the time of the utmätning, simultaneous ones with equal rank
+                insk_dag, dag = att
+                posts.append(((1, insk_dag, 0, dag, 0), n, "utmatning" if secured else "oprioriterad", c)); n += 1
+            elif not secured:
+                key = (1, c.rangdag, 2, 0, 0) if c.rangdag is not None else (2,)
                 posts.append((key, n, "oprioriterad", c)); n += 1
-            elif c.exekutionsfordran and not c.frl6_1 and not self.f.konkurs and self.f.utmatningsdag is not None:
-                # the part of the sökande's claim the pantbrev do not cover has priority from the
-                # utmätning (FRL 8 §), after registrations entered before it
-                posts.append(((1, self.f.utmatningsdag, _SIST, 1), n, "utmatning", c)); n += 1
         posts.sort(key=lambda p: (p[0], p[1]))
         groups: list[list[tuple[str, object]]] = []
         last = None
@@ -142,29 +149,47 @@ class _Berakning:
             last = key
         return groups
 
+    def utmatning_av_fastigheten(self, c: Fordran) -> tuple[_dt.date, _dt.date] | None:
+        """(inskrivningsdag, utmätningsdag) of the utmätning of the property made for ``c``, or None.
+
+        The exekutionsfordran's is the sale's utmätning (none in konkurs). Another claim attached the property
+        when it has an ``utmatningsdag`` and no ``utmatta_pantbrev``; made on the sale's utmätningsdag it was
+        entered with the sale's utmätning, otherwise on its own day (RULES §2 p. 3, docs/rules.md)."""
+        f = self.f
+        if c.frl6_1:
+            return None
+        if c.exekutionsfordran:
+            if f.konkurs or f.utmatningsdag is None:
+                return None
+            return f.utmatningens_inskrivningsdag, f.utmatningsdag
+        if c.utmatningsdag is None or c.utmatta_pantbrev:
+            return None
+        if c.utmatningsdag == f.utmatningsdag:
+            return f.utmatningens_inskrivningsdag, c.utmatningsdag
+        return c.utmatningsdag, c.utmatningsdag
+
     def claims_on(self, pid: str, attr: str = "pantbrev") -> list[Fordran]:
         """The claims that have ``pid`` in ``attr`` (first-hand, second-hand or attached), in case-file order."""
         return self.by_pantbrev.get(pid, {}).get(attr, [])
 
-    def holder(self, pid: str) -> str | None:
-        first = self.claims_on(pid)
-        return first[0].borgenar if first else None
-
     def blocks(self, groups: list[list[tuple[str, object]]]) -> dict[str, tuple[str, ...]]:
-        """Blockregeln (JB 6 kap. 3 § 2 st.): pantbrev of one creditor with equal rank or directly after
-        each other form one block. A right in between breaks it unless ``rattighet_bryter_block`` is false."""
+        """Blockregeln (JB 6 kap. 3 § 2 st.: "Har flera pantbrev överlämnats som pant för fordran ..."): pantbrev
+        pledged for the same claim(s), with equal rank or directly after each other, form one block. The key is
+        the set of claims each pantbrev secures first-hand: a creditor's claims secured by every pantbrev of the
+        run are treated together; a pantbrev pledged for other claims (even of the same creditor) is no part of
+        the block. A right in between breaks it unless ``rattighet_bryter_block`` is false."""
         block_of: dict[str, list[str]] = {}
-        open_blocks: dict[str, list[str]] = {}
+        open_blocks: dict[tuple[str, ...], list[str]] = {}
         for group in groups:
             only_rights = all(k == "insk" and not o.ar_inteckning for k, o in group)
             if only_rights and not self.f.rattighet_bryter_block:
                 continue
-            here: dict[str, list[str]] = {}
+            here: dict[tuple[str, ...], list[str]] = {}
             for kind, obj in group:
                 if kind == "insk" and obj.ar_inteckning:
-                    h = self.holder(obj.id)
-                    if h is not None:
-                        here.setdefault(h, []).append(obj.id)
+                    claims = self.claims_on(obj.id)
+                    if claims:
+                        here.setdefault(tuple(c.id for c in claims), []).append(obj.id)
             new_open = {}
             for h, pids in here.items():
                 blk = open_blocks.get(h) or []
@@ -197,10 +222,12 @@ class _Berakning:
                 row.andelar.append((c.id, a))
             row.kapitaldel = p.belopp - left
             blk = block_of.get(p.id, (p.id,))
+            if len(blk) > 1:
+                row.block = blk
             if blk[-1] == p.id:
+                # every pantbrev of a block secures exactly these claims (the block's key)
                 bsum = p.belopp if len(blk) == 1 else sum(self.insk[b].belopp for b in blk)
-                blk_claims = eligible if len(blk) == 1 else list(
-                    {c.id: c for b in blk for c in self.claims_on(b)}.values())
+                blk_claims = eligible
                 need = sum(self.remaining[c.id] for c in blk_claims)
                 row.tak = Tak(bsum, self.perioder, self.faktor)
                 row.ceiling = row.tak.tak
@@ -216,26 +243,65 @@ class _Berakning:
                     else:
                         row.andelar.append((c.id, a))
                 row.tillagg = t
-                if len(blk) > 1:
-                    row.block = blk
             row.andelar = [(cid, ore(a)) for cid, a in row.andelar]
             row.formansratt = sum((a for _, a in row.andelar), NOLL)
             row.text = (_text_fordran, self, p, row, need_before, blk)
             rows.append(row)
-        for kind, attr in (("overhypotek", "overhypotek"), ("utmatt", "utmatta_pantbrev")):
-            for c in self.claims_on(p.id, attr):
-                need = self.remaining[c.id]
-                a = self.take(c.id, left)
-                left -= a
-                row = _Rad(kind, (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a, slag="inteckning")
-                row.formansratt = ore(a)
-                row.text = (_text_andrahand, p, row, need, a + left)
-                rows.append(row)
+        for c in self.claims_on(p.id, "overhypotek"):
+            need = self.remaining[c.id]
+            a = self.take(c.id, left)
+            left -= a
+            row = _Rad("overhypotek", (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a, slag="inteckning")
+            row.formansratt = ore(a)
+            row.text = (_text_andrahand, p, row, need, a + left, None, 0)
+            rows.append(row)
+        attached = self.claims_on(p.id, "utmatta_pantbrev")
+        if attached:
+            left = self.attached_rows(p, attached, left, rows)
         if left > 0:
             row = _Rad("agarhypotek", (p.id,), AGAREN, kapitaldel=left, formansratt=ore(left), slag="inteckning")
             row.text = (_text_agarhypotek, p, left)
             rows.append(row)
         return rows
+
+    def attached_rows(self, p: Inskrivning, attached: list[Fordran], left: Decimal, rows: list[_Rad]) -> Decimal:
+        """Claims that attached (utmätt) the owner's pantbrev ``p``: paid from the ägarhypotek without tillägg
+        (JB 6 kap. 3 § 3 st.), by the time of the utmätning; claims attached at one time (the same
+        ``utmatningsdag``; without one, the sale's) have equal rank and share pro rata to their claims
+        (FRL 9 § 4 st.: "Utmätning för flera fordringar på en gång ger lika rätt"). Returns what is left."""
+        default = self.f.utmatningsdag
+
+        def when(c: Fordran) -> tuple:
+            d = c.utmatningsdag or default
+            return (0, d) if d is not None else (1,)
+
+        order = sorted(attached, key=when)  # stable: listed order within one time
+        k = 0
+        while k < len(order):
+            j = k + 1
+            while j < len(order) and when(order[j]) == when(order[k]):
+                j += 1
+            tier = order[k:j]
+            needs = [self.remaining[c.id] for c in tier]
+            if len(tier) == 1:
+                amounts = [min(needs[0], left)]
+            elif sum(needs) <= left:
+                amounts = needs
+            else:
+                amounts = [fran_ore(x) for x in prorata([till_ore(n) for n in needs], till_ore(left))]
+            lika = (self.lika_nr + 1) if len(tier) > 1 else None
+            self.lika_nr += len(tier) > 1
+            d = when(tier[0])
+            for c, need, a in zip(tier, needs, amounts):
+                a = self.take(c.id, a)
+                row = _Rad("utmatt", (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a,
+                           slag="inteckning", lika=lika)
+                row.formansratt = ore(a)
+                row.text = (_text_andrahand, p, row, need, left, d[1] if len(d) > 1 else None, len(tier))
+                rows.append(row)
+            left -= sum(r.kapitaldel for r in rows[-len(tier):])
+            k = j
+        return left
 
     def claim_row(self, kind: str, c: Fordran) -> _Rad:
         need = self.remaining[c.id]
@@ -249,12 +315,16 @@ class _Berakning:
         groups = self.ranking()
         block_of = self.blocks(groups)
         out: list[list[list[_Rad]]] = []
+        block_rows: dict[int, list[_Rad]] = {}  # id(block tuple) -> its first-hand rows
         for group in groups:
             units: list[list[_Rad]] = []
             for kind, obj in group:
                 if kind == "insk":
                     if obj.ar_inteckning:
-                        units.append(self.pantbrev_unit(obj, block_of))
+                        unit = self.pantbrev_unit(obj, block_of)
+                        if unit[0].block:
+                            block_rows.setdefault(id(unit[0].block), []).append(unit[0])
+                        units.append(unit)
                     else:
                         r = _Rad("rattighet", (obj.id,), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
                                  slag=obj.slag)
@@ -266,6 +336,11 @@ class _Berakning:
             if not units:
                 continue
             out.append(units)
+        # a block is one post (NJA 1981 s. 459: "Fyra inteckningar, tillhopa ..."): its total förmånsrätt
+        for members in block_rows.values():
+            total = sum((r.formansratt for r in members), NOLL)
+            for r in members:
+                r.block_formansratt = total
         return out
 
 
@@ -274,15 +349,14 @@ def _text_fordran(b: "_Berakning", p: Inskrivning, row: _Rad, need_before: Decim
     if row.kapitaldel == p.belopp and need_before > p.belopp:
         text += f" > {kr(p.belopp)}"
     if row.tak is None:
-        text += (f"; pantbrevet ingår i block {'+'.join(_ar(b.insk[x]) for x in blk)}, tillägget placeras efter "
-                 "sista pantbrevet")
+        # name the block by its last pantbrev only: a row's explanation never lists the whole block
+        text += f"; pantbrevet ingår i blocket som slutar med pantbrev {blk[-1]}, där tillägget placeras"
     else:
         ceiling = row.tak.tak
         if len(blk) > 1:
-            years = "+".join(_ar(b.insk[x]) for x in blk)
-            text = (f"Block {years} ({row.sakagare}, blockregeln JB 6 kap. 3 § 2 st.): {kr(row.tak.belopp)} + "
+            text = (f"Block {_block_namn(b, blk)} ({row.sakagare}, blockregeln JB 6 kap. 3 § 2 st.): {kr(row.tak.belopp)} + "
                     f"{row.tak.formel()} = {kr(row.tak.belopp + ceiling)} som högst; på denna rad kapital "
-                    f"{kr(row.kapitaldel)}")
+                    f"{kr(row.kapitaldel)}; blockets förmånsrätt tillhopa {kr(row.block_formansratt)}")
         else:
             text += f"; tillägg högst {row.tak.formel()} = {kr(ceiling)} (JB 6 kap. 3 §)"
         if row.tillagg:
@@ -294,8 +368,21 @@ def _text_fordran(b: "_Berakning", p: Inskrivning, row: _Rad, need_before: Decim
     return text + f". Förmånsrätt {kr(row.formansratt)}."
 
 
-def _text_andrahand(p: Inskrivning, row: _Rad, need: Decimal, available: Decimal) -> str:
+def _block_namn(b: "_Berakning", blk: tuple[str, ...]) -> str:
+    """A block named once: its pantbrev with their days, or for a long block the first, the last and the count."""
+    if len(blk) <= 6:
+        return "+".join(f"{x} ({_ar(b.insk[x])})" for x in blk)
+    return f"{blk[0]} ({_ar(b.insk[blk[0]])}) … {blk[-1]} ({_ar(b.insk[blk[-1]])}), {len(blk)} pantbrev"
+
+
+def _text_andrahand(p: Inskrivning, row: _Rad, need: Decimal, available: Decimal, dag: object, n: int) -> str:
     why = "pantsatt i andra hand (överhypotek)" if row.typ == "overhypotek" else "utmätt för fordringen"
+    if row.typ == "utmatt" and dag is not None:
+        why += f" {_dag(dag)}"
+    if n > 1:
+        return (f"Ägarhypotek i pantbrev {p.id} {why} till {row.sakagare}, samtidigt med {n - 1} andra "
+                f"fordringar: lika rätt, kvar av pantbrevet {kr(available)} delas i proportion till fordringarna "
+                f"(FRL 9 § 4 st.); fordran {kr(need)}, andel {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
     return (f"Ägarhypotek i pantbrev {p.id} {why} till {row.sakagare}: min(fordran {kr(need)}, "
             f"kvar av pantbrevet {kr(available)}) = {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
 
@@ -311,14 +398,20 @@ def _text_agarhypotek(p: Inskrivning, left: Decimal) -> str:
 def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
     if kind == "frl6":
         return f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
-    if kind == "utmatning":
-        return (f"Den del av exekutionsfordran ({c.borgenar}) som pantbreven inte täcker, {kr(a)}, har "
-                f"förmånsrätt genom utmätningen {_dag(b.f.utmatningsdag)} (FRL 8 §), efter inskrivningar "
-                "till och med den dagen.")
-    day = c.rangdag or (b.f.utmatningsdag if c.exekutionsfordran else None)
+    att = None if kind == "frl6" or (kind != "utmatning" and c.rangdag is not None) else b.utmatning_av_fastigheten(c)
+    if att is not None:
+        insk_dag, dag = att
+        when = _dag(dag) + (f", antecknad på inskrivningsdagen {_dag(insk_dag)}" if insk_dag != dag else "")
+        who = f"exekutionsfordran ({c.borgenar})" if c.exekutionsfordran else f"fordran för {c.borgenar}"
+        what = (f"Den del av {who} som pantbreven inte täcker, {kr(a)}," if kind == "utmatning"
+                else f"{who[0].upper()}{who[1:]} utan pantbrev, {kr(a)},")
+        return (f"{what} har förmånsrätt genom utmätningen {when} (FRL 8 §): efter inskrivningar sökta före den "
+                "inskrivningsdagen, före inteckningar och rättigheter sökta samma dag eller senare (FRL 9 § 3 st., "
+                "UB 4 kap. 30 § 4 st.).")
+    day = c.rangdag
     if day is None:
         return f"Fordran för {c.borgenar} utan förmånsrätt i fastigheten: {kr(a)}."
-    return f"Fordran för {c.borgenar} utan pantbrev: förmånsrätt från {_dag(day)} (FRL 8 §), {kr(a)}."
+    return f"Fordran för {c.borgenar} utan pantbrev: förmånsrätt från {_dag(day)}, {kr(a)}."
 
 
 def _text_utfall(row: _Rad, utfaller: Decimal) -> str:
@@ -356,6 +449,21 @@ def _text_fordran_resultat(c: Fordran, fr: Decimal, outcome: dict[str, Any]) -> 
     return text + "."
 
 
+def _tiers(unit: list[_Rad]) -> list[list[int]]:
+    """A pantbrev's rows as the walk takes them: tiers paid one after the other, the rows of a tier (claims
+    attached at one time) sharing pro rata (RULES §7 p. 3, FRL 9 § 4 st.)."""
+    tiers: list[list[int]] = []
+    last = None
+    for r in unit:
+        e = till_ore(r.formansratt)
+        if r.lika is not None and r.lika == last:
+            tiers[-1].append(e)
+        else:
+            tiers.append([e])
+        last = r.lika
+    return tiers
+
+
 def _render(text) -> str:
     """Explanations are built when read: a tuple (function, *args) or a plain string."""
     if isinstance(text, tuple):
@@ -381,7 +489,12 @@ def _settings(b: _Berakning) -> dict[str, Any]:
         "kostnader_placeras": "först (konkurs)" if f.konkurs else "närmast före exekutionsfordran",
         "lika_rang": "delar proportionellt per pantbrev (D'Hondt per öre); inom ett pantbrev borgenären före ägarhypoteket",
         "avrundning": "öre, halvt uppåt, endast visade belopp",
-        "exekutionsfordran_utan_pantbrev": "efter inskrivningar t.o.m. utmätningsdagen (FRL 8 §)",
+        "utmatning_inskrivningsdag": (None if f.utmatningens_inskrivningsdag is None
+                                      else f.utmatningens_inskrivningsdag.isoformat()),
+        "exekutionsfordran_utan_pantbrev": ("genom utmätningen (FRL 8 §): efter inskrivningar sökta före utmätningens "
+                                            "inskrivningsdag, före dem som söks den dagen eller senare (FRL 9 §)"),
+        "block": "per fordran: pantbrev som pantsatts för samma fordringar (JB 6 kap. 3 § 2 st.)",
+        "samtidig_utmatning": "lika rätt, delning i proportion till fordringarna (FRL 9 § 4 st.)",
     }
 
 
@@ -430,9 +543,12 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
             return True  # konkurs without sökande: the konkursbo ranks last
         eg, eu, er = exek_pos
         # rows before the sökande inside its own pantbrev (a first-hand claim before a second-hand one) are
-        # better only when that pantbrev has no equal-rank sibling: with one, they share with unprotected rows
-        return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er and len(groups[eg]) == 1)
+        # better only when that pantbrev has no equal-rank sibling: with one, they share with unprotected rows;
+        # and never a row attached at the same time as the sökande (equal rank, FRL 9 § 4 st.)
+        return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er and len(groups[eg]) == 1
+                                             and (exek_lika is None or groups[gi][ui][ri].lika != exek_lika))
 
+    exek_lika = None if exek_pos is None else groups[exek_pos[0]][exek_pos[1]][exek_pos[2]].lika
     skydd = NOLL
     parts: list[_Rad] = []
     for gi, group in enumerate(groups):
@@ -475,7 +591,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
     overskott = None
     flat = [(gi, ui, ri, row) for gi, g in enumerate(groups) for ui, u in enumerate(g) for ri, row in enumerate(u)]
     if medel is not None:
-        ents = [[[till_ore(r.formansratt) for r in unit] for unit in group] for group in groups]
+        ents = [[_tiers(unit) for unit in group] for group in groups]
         paid, left = walk(ents, till_ore(medel))
         paid_rows = {}
         for gi, group in enumerate(paid):
@@ -496,6 +612,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
 
     # shape the public rows
     rader: list[Rad] = []
+    block_members: dict[int, list[Rad]] = {}  # id(block) -> its rows so far, to point them at the block's post
     received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
     enhet = 0
     prev = None
@@ -513,14 +630,23 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
                 received[cid] += x
                 rest -= x
             text = (_text_rad, row.text, row, utfaller)
-        rader.append(Rad(
+        # the block's pantbrev are listed once, on its last row (the post); every row of it points there
+        last_of_block = bool(row.block) and row.ids[0] == row.block[-1]
+        rad = Rad(
             nr=nr, ordning=gi + 1, typ=row.typ, ids=row.ids,
             fordran_ids=tuple(cid for cid, _ in row.andelar), sakagare=row.sakagare,
             formansratt=row.formansratt, kapitaldel=ore(row.kapitaldel), tillagg=row.tillagg,
             tillagg_tak=None if row.tak is None else ore(row.ceiling), skyddad=row.skyddad, status=row.status,
-            text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag, block=row.block,
-            utfaller=utfaller,
-        ))
+            text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag,
+            block=row.block if last_of_block else (), block_formansratt=row.block_formansratt, utfaller=utfaller,
+        )
+        if row.block:
+            members = block_members.setdefault(id(row.block), [])
+            members.append(rad)
+            if last_of_block:
+                for m in members:
+                    m.block_nr = nr
+        rader.append(rad)
 
     formansratt: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
     for r in rader:

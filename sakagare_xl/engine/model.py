@@ -145,10 +145,14 @@ class Forsaljning:
     ``deponeringsdag`` does (JB 6 kap. 3 §). ``manader`` replaces the dates
     (exam exercises) and then needs a fixed ``referensranta``.
     ``referensranta`` is in percent (2.0 means 2 %); ``None`` means the shipped table.
+    ``utmatning_inskrivningsdag`` is the inskrivningsdag on which the utmätning was entered in the land
+    register (UB 4 kap. 30 § 2 st.); the utmätning ranks before every inteckning and right sought that day
+    or later (FRL 9 § 3 st., UB 4 kap. 30 § 4 st.). ``None`` means the utmätningsdag.
     """
 
     fordelningsdag: _dt.date | None = None
     utmatningsdag: _dt.date | None = None
+    utmatning_inskrivningsdag: _dt.date | None = None
     konkurs: bool = False
     konkursansokningsdag: _dt.date | None = None
     deponeringsdag: _dt.date | None = None
@@ -164,7 +168,8 @@ class Forsaljning:
 
     def __post_init__(self) -> None:
         w = "försäljningen"
-        for name in ("fordelningsdag", "utmatningsdag", "konkursansokningsdag", "deponeringsdag", "sakagarforteckningsdag"):
+        for name in ("fordelningsdag", "utmatningsdag", "utmatning_inskrivningsdag", "konkursansokningsdag",
+                     "deponeringsdag", "sakagarforteckningsdag"):
             _check_dag(getattr(self, name), name, w)
         if self.tidsberakning not in TIDSBERAKNING:
             raise OgiltigtVarde(f"'manader' eller 'dagar' väntades, inte {visa(self.tidsberakning)}.", "tidsberakning", w)
@@ -195,6 +200,11 @@ class Forsaljning:
         if self.deponeringsdag is not None:
             return "deponeringsdag"
         return "konkursansokningsdag" if self.konkurs else "utmatningsdag"
+
+    @property
+    def utmatningens_inskrivningsdag(self) -> _dt.date | None:
+        """The inskrivningsdag of the utmätning: given, or the utmätningsdag (UB 4 kap. 30 § 2 st.)."""
+        return self.utmatning_inskrivningsdag or self.utmatningsdag
 
     @property
     def medel(self) -> Decimal | None:
@@ -260,7 +270,12 @@ class Fordran:
     ``utmatta_pantbrev`` are the owner's pantbrev attached for this claim (paid
     from the ägarhypotek, no tillägg). ``frl6_1`` marks special priority under
     FRL 6 § 1. An unsecured claim that is not the exekutionsfordran needs a
-    ``rangdag`` (e.g. the day of another attachment).
+    ``rangdag`` (a day its priority starts, ranked after the registrations of that day) or an
+    ``utmatningsdag``.
+    ``utmatningsdag`` is the day of the utmätning made for this claim: of the pantbrev in
+    ``utmatta_pantbrev`` when it has some, otherwise of the property. Claims attached at one time (the
+    same day) have equal rank and share pro rata; attachments at different times rank by time (FRL 9 §
+    4 st.). The exekutionsfordran's utmätning is the sale's (``Forsaljning.utmatningsdag``).
     ``personligt_ansvar`` false means the brist is a loss (tredjemanspant, non-recourse).
     """
 
@@ -276,6 +291,7 @@ class Fordran:
     frl6_1: bool = False
     personligt_ansvar: bool = True
     rangdag: _dt.date | None = None
+    utmatningsdag: _dt.date | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -300,6 +316,7 @@ class Fordran:
             if not isinstance(getattr(self, name), bool):
                 raise OgiltigtVarde(f"sant eller falskt väntades, inte {visa(getattr(self, name))}.", name, w)
         _check_dag(self.rangdag, "rangdag", w)
+        _check_dag(self.utmatningsdag, "utmatningsdag", w)
 
     @property
     def belopp(self) -> Decimal:

@@ -40,6 +40,12 @@ class Rad:
     andelar: tuple[tuple[str, Decimal], ...] = ()
     slag: str = ""
     block: tuple[str, ...] = ()
+    """on the row of a block's last pantbrev (the block's post, with its tillägg): the block's pantbrev (JB 6 kap.
+    3 § 2 st.); listed once, so a block of n pantbrev costs n ids, not n²"""
+    block_formansratt: Decimal | None = None
+    """the block's total förmånsrätt (capital + tillägg), the one post of the sakägarförteckning, on every row of it"""
+    block_nr: int | None = None
+    """on every row of a block: the ``nr`` of the block's post (the row with ``block``)"""
     utfaller: Decimal | None = None
 
     @property
@@ -65,8 +71,11 @@ class Rad:
         }
         if self.slag:
             d["slag"] = self.slag
-        if self.block:
-            d["block"] = list(self.block)
+        if self.block_nr is not None:
+            if self.block:
+                d["block"] = list(self.block)
+            d["block_nr"] = self.block_nr
+            d["block_formansratt"] = _num(self.block_formansratt)
         if self.utfaller is not None:
             d["utfaller"] = _num(self.utfaller)
         return d

@@ -53,6 +53,15 @@ def validera(arende: Arende) -> None:
                 f"sakägarförteckningsdagen ({s.isoformat()}) ska ligga mellan {f.startdag_falt} "
                 f"({f.startdag.isoformat()}) och fördelningsdagen ({f.fordelningsdag.isoformat()}).",
                 "sakagarforteckningsdag", "försäljningen")
+    if f.utmatning_inskrivningsdag is not None:
+        if f.utmatningsdag is None:
+            raise SaknatVarde("utmätningens inskrivningsdag är angiven men utmätningsdagen saknas.",
+                              "utmatningsdag", "försäljningen")
+        if f.utmatning_inskrivningsdag < f.utmatningsdag:
+            raise OgiltigtDatum(
+                f"utmätningens inskrivningsdag ({f.utmatning_inskrivningsdag.isoformat()}) ligger före "
+                f"utmätningsdagen ({f.utmatningsdag.isoformat()}); utmätningen antecknas samma dag eller senare "
+                "(UB 4 kap. 30 § 2 st.).", "utmatning_inskrivningsdag", "försäljningen")
     if f.konkurs and f.konkursansokningsdag is None and f.deponeringsdag is None and f.manader is None:
         raise SaknatVarde("konkursansökningsdagen saknas (konkurs = sant).", "konkursansokningsdag", "försäljningen")
 
@@ -86,11 +95,23 @@ def validera(arende: Arende) -> None:
                 "en fordran med förmånsrätt enligt FRL 6 § 1 har inga pantbrev.", "frl6_1", w)
         if c.frl6_1 and c.exekutionsfordran:
             pass  # allowed: a samfällighetsförening may apply for the sale
+        if c.exekutionsfordran and c.utmatningsdag is not None and f.utmatningsdag is not None \
+                and c.utmatningsdag != f.utmatningsdag:
+            raise MotstridigaUppgifter(
+                f"exekutionsfordrans utmätningsdag ({c.utmatningsdag.isoformat()}) är inte försäljningens "
+                f"utmätningsdag ({f.utmatningsdag.isoformat()}); ange den bara en gång.", "utmatningsdag", w)
+        if c.frl6_1 and c.utmatningsdag is not None:
+            raise MotstridigaUppgifter(
+                "en fordran med förmånsrätt enligt FRL 6 § 1 har ingen utmätningsdag.", "utmatningsdag", w)
         unsecured = not (c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1)
-        if unsecured and not c.exekutionsfordran and c.rangdag is None:
+        if unsecured and not c.exekutionsfordran and c.rangdag is None and c.utmatningsdag is None:
             raise SaknatVarde(
                 "fordran saknar säkerhet i fastigheten: ange pantbrev, överhypotek, utmätta pantbrev, "
-                "frl6_1 eller en rangdag (t.ex. dagen för en annan utmätning).", "pantbrev", w)
+                "frl6_1, en utmatningsdag (om fastigheten utmätts för fordringen) eller en rangdag.", "pantbrev", w)
+        if c.rangdag is not None and c.utmatningsdag is not None and not c.utmatta_pantbrev:
+            raise MotstridigaUppgifter(
+                "ange antingen rangdag eller utmatningsdag för fordringen, inte båda (utmätningen ger "
+                "förmånsrätt från sin inskrivningsdag, FRL 9 §).", "rangdag", w)
         if unsecured and c.exekutionsfordran and not f.konkurs and f.utmatningsdag is None and c.rangdag is None:
             raise SaknatVarde("en exekutionsfordran utan pantbrev rangordnas efter utmätningsdagen, som saknas.",
                               "utmatningsdag", "försäljningen")

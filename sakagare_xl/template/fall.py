@@ -51,7 +51,7 @@ class Ifyllnad:
         out: list[list[object]] = []
         for f in L.HEADER:
             out.append([f.label, excel_value(self.header.get(f.key))] + [None] * (width - 2))
-        out.append([None] * width)
+        out += [[None] * width for _ in range(L.TABLE_HEADING_ROW - L.SAK_FIRST_ROW - len(L.HEADER))]
         out.append([c.heading for c in L.COLUMNS])
         for i in range(L.TABLE_ROWS):
             row = self.rows[i] if i < len(self.rows) else {}
@@ -108,6 +108,7 @@ def from_arende(arende: Arende, titel: str = "", anmarkningar: tuple[str, ...] =
         "ranta_kopeskilling": _amount(s.ranta_kopeskilling) if s.ranta_kopeskilling else None,
         "sokande": sokande or None,
         "rattighet_bryter_block": _janej(s.rattighet_bryter_block),
+        "utmatning_inskrivningsdag": s.utmatning_inskrivningsdag,
     }
     home: dict[str, Fordran] = {}  # inskrivning id -> the claim written on its row
     holder: dict[str, str] = {}  # pantbrev id -> the creditor it is pledged to first-hand

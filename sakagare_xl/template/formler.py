@@ -54,7 +54,7 @@ class Diagramdata:
 INGET = "–"
 INGA_VARNINGAR = "inga"
 #: SAK_RAD columns that may be empty on a filled row, and SAK_SUMMA ones that may be empty
-_KAN_VARA_TOM = {"status": INGET, "brist": INGET}
+_KAN_VARA_TOM = {"status": INGET, "brist": INGET, "block_formansratt": INGET, "formansratt_utmatning": INGET}
 
 
 def _q(text: str) -> str:
@@ -84,7 +84,7 @@ class Formler:
 
     def __init__(self, values: list[list[Any]]):
         self.values = values
-        first = len(L.HEADER) + 2  # header block, empty row, heading row
+        first = L.TABLE_FIRST_ROW - L.SAK_FIRST_ROW  # header block (and any empty row), heading row
         self.table = values[first:]
         header = {f.key: values[i][1] for i, f in enumerate(L.HEADER)}
         self.header = header

@@ -79,12 +79,17 @@ HEADER: tuple[HeaderField, ...] = (
                 "Den som begärt försäljningen (visas bara; exekutionsfordran markeras i tabellen)."),
     HeaderField("rattighet_bryter_block", "Rättighet bryter block", "Rattighet_bryter_block", "janej",
                 "Ja (standard): en inskriven rättighet mellan två pantbrev bryter blocket (JB 6 kap. 3 § 2 st.)."),
+    HeaderField("utmatning_inskrivningsdag", "Utmätningens inskrivningsdag", "Utmatning_inskrivningsdag", "date",
+                "Frivilligt: inskrivningsdagen då utmätningen antecknades. Tom = utmätningsdagen. Utmätningen går "
+                "före inteckningar och rättigheter som söks den dagen eller senare (FRL 9 §, UB 4 kap. 30 §)."),
 )
 
 SAK_FIRST_ROW = SECTION_ROW + 1
 HEADER_ROW = {f.key: SAK_FIRST_ROW + i for i, f in enumerate(HEADER)}
-SEPARATOR_ROW = SAK_FIRST_ROW + len(HEADER)
-TABLE_HEADING_ROW = SEPARATOR_ROW + 1
+#: the header block fills the rows down to the table's heading row (the row that was an empty separator holds
+#: the last header field since "Utmätningens inskrivningsdag" was added, so every cell below kept its address)
+SEPARATOR_ROW = SAK_FIRST_ROW + len(HEADER) - 1
+TABLE_HEADING_ROW = SAK_FIRST_ROW + len(HEADER)
 TABLE_ROWS = 20
 TABLE_FIRST_ROW = TABLE_HEADING_ROW + 1
 TABLE_LAST_ROW = TABLE_FIRST_ROW + TABLE_ROWS - 1
@@ -151,6 +156,8 @@ RESULT_COLUMNS: tuple[ResultColumn, ...] = (
     ResultColumn("Förbehåll / upphör / dubbelutrop", "status", 16, "text"),
     ResultColumn("Utfaller", "utfaller", 15, "amount", priced=True),
     ResultColumn("Brist", "brist", 14, "amount", priced=True),
+    ResultColumn("Block tillhopa", "block_formansratt", 14, "amount"),
+    ResultColumn("Genom utmätning (FRL 8 §)", "formansratt_utmatning", 14, "amount"),
 )
 RESULT_COL = {c.field: RESULT_FIRST_COL + i for i, c in enumerate(RESULT_COLUMNS)}
 RESULT_LAST_COL = RESULT_FIRST_COL + len(RESULT_COLUMNS) - 1
@@ -199,7 +206,7 @@ class PrintColumn:
 
 
 #: the columns of a real sakägarförteckning, in its order. A new computed column of the main sheet
-#: prints by adding one line here, e.g. ``PrintColumn("Blockets förmånsrätt", 13, "amount", "ut:<field>")``:
+#: prints by adding one line here (as "Block tillhopa", the block as one post, JB 6:3 2 st.):
 #: up to ``PRINT_WIDTH`` units the page prints at 100 %, beyond it the sheet is fitted to the page width
 #: (148 units: 95 %, body text 9.5 pt); the tests allow up to 125 % of it (80 %: 8 pt).
 PRINT_COLUMNS: tuple[PrintColumn, ...] = (
@@ -210,6 +217,7 @@ PRINT_COLUMNS: tuple[PrintColumn, ...] = (
     PrintColumn("Belopp", 13, "amount", "belopp"),
     PrintColumn("Förmånsrätt", 13, "amount", "ut:formansratt"),
     PrintColumn("Tillägg", 11, "amount0", "ut:tillagg"),
+    PrintColumn("Block tillhopa", 13, "amount", "ut:block_formansratt"),
     PrintColumn("Skyddad/förbehåll", 13, "center", "skydd"),
     PrintColumn("Utfaller", 13, "amount", "ut:utfaller"),
     PrintColumn("Brist", 12, "amount", "ut:brist"),

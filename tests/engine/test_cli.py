@@ -104,3 +104,45 @@ def test_berakna_referensranta_flag_past_the_table(tmp_path, capsys):
     assert "tabellen saknar referensräntan för andra halvåret 2027 (2027-08-01)" in capsys.readouterr().err
     assert main(["berakna", str(p), "--referensranta", "2%"]) == 0
     assert "(2,00 % + 4 %) × 6/12" in capsys.readouterr().out
+def test_block_total_in_table_and_json(capsys):
+    # issue 9: a block is one post; E5's block 400 000 + 300 000 shows 826 000 (700 000 × 1,18) on its last row
+    assert main(["berakna", "--utan-forklaring", str(EXAMPLES / "e5-2018-block.toml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Block tillhopa" in lines[2]
+    p1992 = next(line for line in lines if " P1992 " in line)
+    assert "126 000         826 000" in p1992
+    assert main(["berakna", "--json", str(EXAMPLES / "e5-2018-block.toml")]) == 0
+    rows = [r for r in json.loads(capsys.readouterr().out)["rader"] if "block_nr" in r]
+    # every row of the block points at the post (row 3, P1992), which lists the block's pantbrev once
+    assert [(r["ids"], r.get("block"), r["block_nr"], r["block_formansratt"]) for r in rows] == [
+        (["P1990"], None, 3, 826000), (["P1992"], ["P1990", "P1992"], 3, 826000)]
+
+
+def test_utmatning_dates_in_a_case_file(tmp_path, capsys):
+    # the two new input fields: utmatning_inskrivningsdag (the sale) and utmatningsdag (a claim); T attached the
+    # property on the sale's utmätningsdag: equal rank with the sökande, 200 000 shared 100:300 (FRL 9 § 4 st.)
+    case = {"utmatningsdag": "2013-03-01", "utmatning_inskrivningsdag": "2013-03-04", "fordelningsdag": "2013-09-01",
+            "referensranta": 2, "kopeskilling": 200000,
+            "fordringar": [{"id": "S", "borgenar": "S", "kapital": 100000, "exekutionsfordran": True},
+                           {"id": "T", "borgenar": "T", "kapital": 300000, "utmatningsdag": "2013-03-01"}]}
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(case), encoding="utf-8")
+    assert main(["berakna", "--json", str(p)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [f["utfaller"] for f in data["fordringar"]] == [50000, 150000]
+    assert data["installningar"]["utmatning_inskrivningsdag"] == "2013-03-04"
+    assert "antecknad på inskrivningsdagen 2013-03-04" in data["rader"][1]["forklaring"]
+
+
+@pytest.mark.parametrize("extra, fordran, words", [
+    ({"utmatning_inskrivningsdag": "2013-02-01"}, {}, "Fel i försäljningen, fältet 'utmatning_inskrivningsdag': "
+     "utmätningens inskrivningsdag (2013-02-01) ligger före utmätningsdagen (2013-03-01)"),
+    ({}, {"utmatningsdag": "2013-03-02"}, "exekutionsfordrans utmätningsdag (2013-03-02) är inte försäljningens"),
+])
+def test_utmatning_date_errors(tmp_path, capsys, extra, fordran, words):
+    case = {"utmatningsdag": "2013-03-01", "fordelningsdag": "2013-09-01", "referensranta": 2, **extra,
+            "fordringar": [{"id": "S", "borgenar": "S", "kapital": 1, "exekutionsfordran": True, **fordran}]}
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(case), encoding="utf-8")
+    assert main(["berakna", str(p)]) == 2
+    assert words in capsys.readouterr().err

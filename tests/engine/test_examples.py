@@ -89,3 +89,15 @@ def test_e5_block():
     assert dubbelutrop_beslut(res, "H1998", D(800000), D(1200000)) == "upphor"
     assert dubbelutrop_beslut(res, "H1998", D(830000), D(1200000)) == "forbehall"
     assert dubbelutrop_beslut(res, "H1998", D(800000), D(790000)) == "forbehall"
+
+
+def test_e6_utmatning_same_day_and_simultaneous_attachments():
+    # E6 (illustrative, hand-derived in the case file): FRL 9 § 3 st. puts A-banken's 128 000 by the utmätning
+    # before P2013, sought the utmätning's inskrivningsdag; FRL 9 § 4 st. makes X and Y share P2011 40 000 : 60 000
+    res = run_example("e6-utmatning-samma-dag.toml")
+    assert [(r.typ, r.ids, r.formansratt) for r in res.rader] == [
+        ("kostnader", (), D(20000)), ("fordran", ("P2010",), D(472000)),
+        ("utmatt", ("P2011",), D(40000)), ("utmatt", ("P2011",), D(60000)),
+        ("fordran", (), D(128000)), ("fordran", ("P2013",), D(250000)), ("agarhypotek", ("P2013",), D(50000))]
+    assert [res.fordran(c).utfaller for c in "AXYB"] == [D(600000), D(40000), D(60000), D(250000)]
+    assert (res.agarhypotek_till_agaren, res.overskott, res.skyddsbelopp) == (D(30000), D(0), D(20000))

@@ -5,6 +5,8 @@ The default run checks 1 000 random cases per property; ``pytest -m slow`` runs 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal as D
 
@@ -15,37 +17,62 @@ from hypothesis import strategies as st
 from sakagare_xl.engine import Arende, Fordran, Forsaljning, Inskrivning, berakna
 
 CREDITORS = ["A", "B", "C", "D"]
+UTMATNING = dt.date(2013, 3, 1)
+#: registration days around the utmätning (FRL 9 §: the day it is entered and later rank after it)
+DAYS = [1980, 1985, 1990, 1990, 1995, 2000, dt.date(2013, 2, 28), UTMATNING, dt.date(2013, 3, 5)]
+#: attachment days: the same day = at one time (FRL 9 § 4 st.)
+ATTACHED = [None, dt.date(2013, 2, 1), UTMATNING, UTMATNING]
 
 
 @st.composite
 def cases(draw):
+    dated = draw(st.booleans())  # dates (the utmätning ranks among the registrations) or an exercise's months
     n = draw(st.integers(1, 7))
     insk = []
     for k in range(n):
-        year = draw(st.sampled_from([1980, 1985, 1990, 1990, 1995, 2000]))
+        year = draw(st.sampled_from(DAYS if dated else DAYS[:6]))
         if draw(st.integers(0, 5)) == 0:
             insk.append(Inskrivning(f"R{k}", year, slag=draw(st.sampled_from(["servitut", "hyresavtal"]))))
         else:
             insk.append(Inskrivning(f"P{k}", year, belopp=D(draw(st.integers(1, 500)) * 1000)))
     pant = [i.id for i in insk if i.ar_inteckning]
     holders = {p: draw(st.sampled_from(CREDITORS + [None])) for p in pant}
+    unpledged = [p for p in pant if holders[p] is None]
     claims = []
     for c in CREDITORS:
         mine = [p for p in pant if holders[p] == c]
         second = [p for p in pant if holders[p] != c and draw(st.integers(0, 6)) == 0]
-        if not mine and not second:
+        attached = [p for p in unpledged if draw(st.integers(0, 3)) == 0]
+        if not mine and not second and not attached:
             continue
-        kapital = D(draw(st.integers(0, 900_000_00))) / 100
-        claims.append(Fordran(c, c, kapital, ranta=D(draw(st.integers(0, 50_000))), kostnader=D(draw(st.integers(0, 5000))),
-                              pantbrev=tuple(mine), overhypotek=tuple(second),
-                              personligt_ansvar=draw(st.booleans())))
+        # a creditor's claims: one, or two on all its pantbrev or on parts of them (blocks per claim, JB 6:3 2 st.)
+        split = draw(st.sampled_from(["one", "one", "both", "parts"])) if len(mine) > 1 else "one"
+        parts = {"one": [(c, mine)], "both": [(c + "1", mine), (c + "2", mine)],
+                 "parts": [(c + "1", mine[: len(mine) // 2]), (c + "2", mine[len(mine) // 2:])]}[split]
+        for k, (cid, pantbrev) in enumerate(parts):
+            kapital = D(draw(st.integers(0, 900_000_00))) / 100
+            claims.append(Fordran(cid, c, kapital, ranta=D(draw(st.integers(0, 50_000))),
+                                  kostnader=D(draw(st.integers(0, 5000))), pantbrev=tuple(pantbrev),
+                                  overhypotek=tuple(second) if k == 0 else (),
+                                  utmatta_pantbrev=tuple(attached) if k == 0 else (),
+                                  personligt_ansvar=draw(st.booleans()),
+                                  utmatningsdag=draw(st.sampled_from(ATTACHED)) if k == 0 and attached else None))
+    if dated and draw(st.booleans()):
+        # a creditor who attached the property, with no pantbrev (at one time with the sökande, or not)
+        claims.append(Fordran("U", "U", D(draw(st.integers(1, 500_000))), utmatningsdag=draw(st.sampled_from(
+            [UTMATNING, dt.date(2013, 2, 1), dt.date(2013, 4, 1)]))))
     konkurs = draw(st.booleans()) or not claims
     if not konkurs:
         k = draw(st.integers(0, len(claims) - 1))
         c = claims[k]
-        claims[k] = Fordran(c.id, c.borgenar, c.kapital, c.ranta, c.kostnader, c.pantbrev, c.overhypotek,
-                            exekutionsfordran=True, personligt_ansvar=c.personligt_ansvar)
-    sale = Forsaljning(manader=D(draw(st.integers(0, 24))), referensranta=D(draw(st.integers(-5, 40))) / 10,
+        claims[k] = dataclasses.replace(c, exekutionsfordran=True,
+                                        utmatningsdag=None if c.utmatningsdag != UTMATNING else c.utmatningsdag)
+    when = (dict(utmatningsdag=UTMATNING, fordelningsdag=dt.date(2013, 9, 1),
+                 utmatning_inskrivningsdag=draw(st.sampled_from([None, dt.date(2013, 3, 5)])))
+            if dated else dict(manader=D(draw(st.integers(0, 24)))))
+    if konkurs and dated:
+        when["konkursansokningsdag"] = UTMATNING
+    sale = Forsaljning(**when, referensranta=D(draw(st.integers(-5, 40))) / 10,
                        forrattningskostnader=D(draw(st.integers(0, 50_000))), konkurs=konkurs,
                        rattighet_bryter_block=draw(st.booleans()),
                        kopeskilling=D(draw(st.integers(0, 3_000_000_00))) / 100)
@@ -53,11 +80,7 @@ def cases(draw):
 
 
 def with_price(arende, price):
-    f = arende.forsaljning
-    return Arende(Forsaljning(manader=f.manader, referensranta=f.referensranta,
-                              forrattningskostnader=f.forrattningskostnader, konkurs=f.konkurs,
-                              rattighet_bryter_block=f.rattighet_bryter_block, kopeskilling=price),
-                  arende.inskrivningar, arende.fordringar)
+    return Arende(dataclasses.replace(arende.forsaljning, kopeskilling=price), arende.inskrivningar, arende.fordringar)
 
 
 def check_invariants(res):
@@ -82,6 +105,15 @@ def check_invariants(res):
         if short_before:
             assert all(r.utfaller == 0 for r in rows)
         short_before = short_before or any(r.utfaller < r.formansratt for r in rows)
+    # a block is one post of pantbrev securing the same claims (JB 6:3 2 st.); its total is the sum of its rows
+    blocks = defaultdict(list)
+    for r in res.rader:
+        if r.block_nr is not None:
+            blocks[r.block_nr].append(r)
+    for nr, rows in blocks.items():
+        assert [r.ids[0] for r in rows] == list(res.rad(nr).block) and rows[-1].nr == nr
+        assert len({r.fordran_ids for r in rows}) == 1
+        assert all(r.block_formansratt == sum(x.formansratt for x in rows) for r in rows)
     if res.overskott > 0:
         assert all(r.utfaller == r.formansratt for r in res.rader)
     # equal rank: units of a group that is not covered get shares proportional to their entitlements (±n öre)

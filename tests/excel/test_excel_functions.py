@@ -226,6 +226,27 @@ def test_e5_block_covers_826000():
     assert BRIST(r) == [[474000.0], [""]]  # the claim sits on row 1; row 2 carries none
 
 
+def test_e4_formansratt_column_agrees_with_the_cli():
+    # issue 9: A-banken's 3 800 000 on P2004 is 3 540 000 at the pantbrev's rank (3 000 000 + 540 000 tillägg) and
+    # 260 000 later by the utmätning (FRL 8 §), as the CLI shows it; the Förmånsrätt column showed 3 800 000
+    r = e4_range()
+    res = berakna(las_omrade(r).arende, las_tabell())
+    cli_p2004 = next(x.formansratt for x in res.rader if x.ids == ("P2004",) and x.typ == "fordran")
+    assert SAK_RAD(r, 2, "formansratt") == float(cli_p2004) == 3540000.0
+    assert SAK_RAD(r, 2, "formansratt_utmatning") == 260000.0
+    assert SAK_RAD(r, 3, "formansratt_utmatning") == ""     # B-banken has no utmätning part
+    # the row's Utfaller still holds all it receives, so the summary's control adds up
+    # price 6 000 000 covers costs 30 000, 3 540 000, P2005 1 500 000 and then the 260 000
+    assert SAK_RAD(r, 2, "utfaller", 6000000.0) == 3800000.0
+
+
+def test_block_total_is_one_post_in_sak_rad():
+    # E5: the block's förmånsrätt 700 000 × 1,18 = 826 000 on the row of its last pantbrev (where its tillägg is)
+    r = e5_range(1000000.0)
+    assert [SAK_RAD(r, n, "block_formansratt") for n in (1, 2)] == ["", 826000.0]
+    assert SAK_RAD(e2_range(), 1, "block_formansratt") == ""
+
+
 def test_price_argument_overrides_the_header():
     r = e2_range()
     assert COVERAGE(r, 220000.0) == COVERAGE(r)

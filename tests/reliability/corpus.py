@@ -262,7 +262,7 @@ FUNCTIONS: list[tuple] = [
      "Fel i cellen rad 1, kolumn 1 i området: okänd etikett 'Utmatningsdagen'. Kända etiketter: Fastighet, "
      "Utmätningsdag, Konkurs, Konkursansökningsdag, Deponeringsdag, Sakägarförteckningsdag, Fördelningsdag, "
      "Månader, Tidsberäkning, Referensränta, Förrättningskostnader, Köpeskilling, Ränta på köpeskillingen, "
-     "Sökande, Rättighet bryter block.",
+     "Sökande, Rättighet bryter block, Utmätningens inskrivningsdag.",
      "a misspelt header label"),
     ("COVERAGE", (SAK, "mycket"), "Fel i argumentet pris: ett tal väntades, inte texten 'mycket'.", "a price in words"),
     ("COVERAGE", (SAK, -1), "Fel i argumentet pris: priset är negativt (-1).", "a negative price"),
@@ -273,7 +273,7 @@ FUNCTIONS: list[tuple] = [
      "a row beyond the table must not give 0"),
     ("SAK_RAD", (SAK, 1, "pengar", 100),
      "Fel i argumentet kolumn: okänd kolumn 'pengar'; en av tillagg, formansratt, agarhypotek, skyddad, status, "
-     "utfaller, brist, forklaring, nr väntades.",
+     "utfaller, brist, forklaring, block_formansratt, formansratt_utmatning, nr väntades.",
      "an unknown column name"),
     ("SAK_RAD", (SAK, 1.5, "utfaller", 100), "Fel i argumentet rad: ett heltal väntades, inte 1.5.",
      "a fractional row number"),
@@ -348,12 +348,12 @@ WORKBOOKS: list[tuple] = [
      'some other workbook in the same folder'),
     ('negative_kapital', 'fel i formel',
      '{path}: Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000). '
-     '(påverkar 191 celler, t.ex. Sakägarförteckning!U6)',
+     '(påverkar 199 celler, t.ex. Sakägarförteckning!U6)',
      'Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000).',
      "a sign typo in the template's table"),
     ('text_kapital', 'fel i formel',
      "{path}: Fel i rad 1 i tabellen, kolumn Kapital (G22): ett tal väntades, inte texten 'mycket'. "
-     '(påverkar 191 celler, t.ex. Sakägarförteckning!U6)',
+     '(påverkar 199 celler, t.ex. Sakägarförteckning!U6)',
      "Fel i rad 1 i tabellen, kolumn Kapital (G22): ett tal väntades, inte texten 'mycket'.",
      'text in an amount cell of the template'),
     ('unknown_label', 'fel i formel',
@@ -361,7 +361,7 @@ WORKBOOKS: list[tuple] = [
      "Fel i cellen A6: okänd etikett 'Utmätningsdagen'. Kända etiketter: Fastighet, Utmätningsdag, Konkurs, "
      'Konkursansökningsdag, Deponeringsdag, Sakägarförteckningsdag, Fördelningsdag, Månader, Tidsberäkning, '
      'Referensränta, Förrättningskostnader, Köpeskilling, Ränta på köpeskillingen, Sökande, Rättighet bryter '
-     'block.',
+     'block, Utmätningens inskrivningsdag.',
      'a header label edited by hand'),
     ('negative_price', 'fel i formel',
      '{path}: Fel i argumentet pris: priset är negativt (-220000). (påverkar 12 celler, t.ex. '
@@ -386,18 +386,18 @@ WORKBOOKS: list[tuple] = [
      "Fel i namnet Sak: bladet 'Sakägarförteckning' som namnet 'Sak' pekar på finns inte.",
      "the main sheet's part missing from the zip (was: recalc read it as an empty sheet and wrote #REF!)"),
     ('no_sak_name', 'fel i arbetsboken',
-     '{path}: cell Sakägarförteckning!U6: namnet Sak finns inte i arbetsboken (också i 334 andra celler); '
+     '{path}: cell Sakägarförteckning!U6: namnet Sak finns inte i arbetsboken (också i 374 andra celler); '
      'filen lämnas orörd\n',
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
      'the name Sak renamed in Name Manager (was: recalc wrote #NAME? with status ok)'),
     ('invalid_utf8_formula', 'skadad fil',
-     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 6741)',
+     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 6870)',
      "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (bladet Sakägarförteckning är inte giltig UTF-8 "
-     '(byte 0x89 på rad 2, kolumn 6741)).',
+     '(byte 0x89 på rad 2, kolumn 6870)).',
      'a byte that is not UTF-8 inside a formula (found by test_fuzz)'),
     ('invalid_utf8_sheet', 'skadad fil',
-     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 7069)',
+     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 7198)',
      "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (bladet Sakägarförteckning är inte giltig UTF-8 "
-     '(byte 0x89 på rad 2, kolumn 7069)).',
+     '(byte 0x89 på rad 2, kolumn 7198)).',
      'a byte that is not UTF-8 inside a cached text value'),
 ]

@@ -16,7 +16,7 @@ ALL = [MALL, *(ex.fil for ex in EXEMPEL)]
 NAMES = [
     "Fastighet", "Utmatningsdag", "Konkurs", "Konkursansokningsdag", "Sakagarforteckningsdag", "Fordelningsdag",
     "Manader", "Tidsberakning", "Referensranta", "Forrattningskostnader", "Kopeskilling", "Ranta_kopeskilling",
-    "Sokande", "Rattighet_bryter_block", "Sak",
+    "Sokande", "Rattighet_bryter_block", "Utmatning_inskrivningsdag", "Sak",
 ]
 #: the functions the template's formulas may call: ours, and plain Excel functions every evaluator knows
 ALLOWED_FUNCTIONS = {"SAK_RAD", "SAK_SUMMA", "IF", "OR", "COUNTA", "ISBLANK", "SUM", "ROUND"}
@@ -193,7 +193,7 @@ def test_print_setup_and_frozen_panes(books, name):
     assert wu.print_title_rows == f"${L.PRINT_HEADING_ROW + 1}:${L.PRINT_HEADING_ROW + 1}"
     assert [wu.cell(L.PRINT_HEADING_ROW + 1, j + 1).value for j in range(len(L.PRINT_COLUMNS))] == [
         "Nr", "Sakägare", "Rättighet/fordran", "Inskrivningsdag", "Belopp", "Förmånsrätt", "Tillägg",
-        "Skyddad/förbehåll", "Utfaller", "Brist",
+        "Block tillhopa", "Skyddad/förbehåll", "Utfaller", "Brist",  # a block is one post (JB 6:3 2 st.)
     ]
 
 
