@@ -15,7 +15,6 @@ import os
 import stat
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -206,6 +205,10 @@ def run_batch(tasks: list[Task], options: Options, jobs: int = 1, progress: bool
                 rows.append(process(t, options))
                 bar.update(1)
         else:
+            # imported here: concurrent.futures.process brings multiprocessing, logging and sockets
+            # (10–30 ms of start-up) that a --jobs 1 run never uses
+            from concurrent.futures import ProcessPoolExecutor
+
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 chunk = max(1, min(16, len(tasks) // (jobs * 4)))
                 for row in pool.map(_work, [(t, options) for t in tasks], chunksize=chunk):
