@@ -2,7 +2,7 @@
 memory (generated workbooks, the formulas library's state, the engine benchmark's objects) does not slow the
 garbage collector of the run being measured.
 
-    python -m bench._child floor|api SRC OUT JOBS REPS      → JSON list of batch times (s), one per run
+    python -m bench._child floor|floorc|api SRC OUT JOBS REPS  → JSON list of batch times (s), one per run
     python -m bench._child formulas WARM OUT FILE...        → JSON list of per-file times (s)
 """
 
@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .floor import floor_compute_one
 from .recalc_bench import _fresh, floor_one, formulas_one, ours_api
 
 
@@ -38,6 +39,8 @@ def main(argv: list[str]) -> list[float]:
         shutil.copy(files[0], one)
         if kind == "api":
             ours_api(one, Path(tmp) / "out", jobs)
+        elif kind == "floorc":
+            floor_compute_one(files[0], Path(tmp) / "warm.xlsx")
         else:
             floor_one(files[0], Path(tmp) / "warm.xlsx")
     times = []
@@ -47,8 +50,9 @@ def main(argv: list[str]) -> list[float]:
         if kind == "api":
             ours_api(src, out, jobs)
         else:
+            one_file = floor_compute_one if kind == "floorc" else floor_one
             for p in files:
-                floor_one(p, out / p.name)
+                one_file(p, out / p.name)
         times.append(time.perf_counter() - t0)
     return times
 

@@ -33,8 +33,8 @@ def run(quick: bool = False, log=print) -> dict:
         repeat = 1 if first > 5 else max(3, min(15, int(1.5 / max(first, 1e-6))))
         if quick:
             repeat = min(repeat, 5)
-        med, _ = median_time(lambda: berakna(a, tabell), repeat) if first <= 5 else (first, [first])
-        results.append({"n": n, "rader": len(res.rader), "median": med, "repeat": repeat})
+        med, times = median_time(lambda: berakna(a, tabell), repeat) if first <= 5 else (first, [first])
+        results.append({"n": n, "rader": len(res.rader), "median": med, "repeat": len(times), "times": times})
         log(f"  engine {n:>7} rows: {fmt_s(med)} ({repeat} runs)")
         if first > MAX_SINGLE_RUN:
             skipped = list(sizes[k + 1:])
@@ -49,9 +49,11 @@ def render(data: dict) -> str:
         per_row = r["median"] / r["n"]
         if r["n"] >= 1000 and base is None:
             base = per_row
+        times = r.get("times", [r["median"]])
         rows.append([f"{r['n']:,}".replace(",", " "), str(r["rader"]), fmt_s(r["median"]),
+                     f"{fmt_s(min(times))}–{fmt_s(max(times))}" if len(times) > 1 else "",
                      f"{per_row * 1e6:.1f} µs", str(r["repeat"])])
-    out = table(["pantbrev rows", "rows in the list", "median time", "time per row", "runs"], rows)
+    out = table(["pantbrev rows", "rows in the list", "median time", "min–max", "time per row", "runs"], rows)
     if data["skipped"]:
         out += f"\n\nSkipped (a single run took over {MAX_SINGLE_RUN:.0f} s): {data['skipped']}"
     return out

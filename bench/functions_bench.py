@@ -29,7 +29,7 @@ def run(quick: bool = False, rows: int = 1_000, log=print) -> dict:
     expected = [row[0] for row in coverage(sak, price)]
     assert len(expected) == rows
 
-    t_cov, _ = median_time(lambda: coverage(sak, price), repeat, setup=clear)
+    t_cov, cov_times = median_time(lambda: coverage(sak, price), max(repeat, 7), setup=clear)
     log(f"  COVERAGE over {rows} rows: {fmt_s(t_cov)}")
 
     def per_row():
@@ -50,15 +50,41 @@ def run(quick: bool = False, rows: int = 1_000, log=print) -> dict:
     t_cold_total = t_cold / sample * rows
     log(f"  {rows} × SAK_RAD (no memo, from {sample} calls): {fmt_s(t_cold_total)}")
     clear()
-    return {"rows": rows, "coverage": t_cov, "sak_rad_memo": t_rows, "sak_rad_cold": t_cold_total, "sample": sample}
+    return {"rows": rows, "coverage": t_cov, "coverage_times": cov_times, "sak_rad_memo": t_rows,
+            "sak_rad_cold": t_cold_total, "sample": sample, "split": split(sak, price)}
+
+
+def split(sak, price, repeat: int = 7) -> dict:
+    """Where one COVERAGE's time goes (medians, memo cold): reading the range (``las_omrade``), the engine
+    (``berakna`` on the parsed case), and the rest (the adapter's per-row values, the result column)."""
+    from sakagare_xl.adapters.omrade import las_omrade
+    from sakagare_xl.engine import berakna
+
+    o = las_omrade(sak)
+    arende = o.med_pris(F._pris(price))
+    tabell = F._tabell()
+    t_read, _ = median_time(lambda: las_omrade(sak), repeat)
+    t_engine, _ = median_time(lambda: berakna(arende, tabell), repeat)
+    return {"read": t_read, "engine": t_engine}
 
 
 def render(d: dict) -> str:
     n = d["rows"]
+    ct = d.get("coverage_times", [d["coverage"]])
     rows = [
-        [f"one COVERAGE over {n} rows", fmt_s(d["coverage"]), "1.0×"],
+        [f"one COVERAGE over {n} rows (min–max {fmt_s(min(ct))}–{fmt_s(max(ct))}, {len(ct)} runs)", fmt_s(d["coverage"]),
+         "1.0×"],
         [f"{n} × SAK_RAD(…, \"utfaller\"), memo warm", fmt_s(d["sak_rad_memo"]), f"{d['sak_rad_memo'] / d['coverage']:.1f}×"],
         [f"{n} × SAK_RAD, memo cleared before each call (from {d['sample']} calls)", fmt_s(d["sak_rad_cold"]),
          f"{d['sak_rad_cold'] / d['coverage']:.0f}×"],
     ]
-    return table(["what", "median time", "vs COVERAGE"], rows)
+    out = table(["what", "median time", "vs COVERAGE"], rows)
+    sp = d.get("split")
+    if sp:
+        rest = max(d["coverage"] - sp["read"] - sp["engine"], 0.0)
+        out += "\n\n" + table(["one COVERAGE, where the time goes (medians, measured separately)", "time", "share"], [
+            ["reading the range (las_omrade)", fmt_s(sp["read"]), f"{sp['read'] / d['coverage']:.0%}"],
+            ["the engine (berakna)", fmt_s(sp["engine"]), f"{sp['engine'] / d['coverage']:.0%}"],
+            ["the rest (per-row values, result column, memo key)", fmt_s(rest), f"{rest / d['coverage']:.0%}"],
+        ])
+    return out
