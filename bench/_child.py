@@ -4,6 +4,7 @@ garbage collector of the run being measured.
 
     python -m bench._child floor|floorc|api SRC OUT JOBS REPS  → JSON list of batch times (s), one per run
     python -m bench._child formulas WARM OUT FILE...        → JSON list of per-file times (s)
+    python -m bench._child functions QUICK                  → JSON of bench.functions_bench.run (QUICK: 0 or 1)
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from .floor import floor_compute_one
 from .recalc_bench import _fresh, floor_one, formulas_one, ours_api
 
 
-def main(argv: list[str]) -> list[float]:
+def main(argv: list[str]) -> list[float] | dict:
     kind = argv[0]
+    if kind == "functions":
+        from . import functions_bench
+
+        return functions_bench.run(argv[1] == "1", log=lambda msg: print(msg, file=sys.stderr, flush=True))
     if kind == "formulas":
         warm, out, files = Path(argv[1]), Path(argv[2]), [Path(f) for f in argv[3:]]
         with tempfile.TemporaryDirectory() as tmp:
