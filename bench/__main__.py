@@ -137,7 +137,7 @@ def targets(data: dict) -> str:
             return (statistics.median(r["cpu"]) if r.get("cpu") else r["median"]) / r["n"]
 
         a, b = per_row(eng[1_000]), per_row(big)
-        rows.append([f"engine, CPU µs a row: 1 000 → {big['n']:,} rows".replace(",", " "),
+        rows.append(["engine, CPU µs a row: 1 000 → " + f"{big['n']:,} rows".replace(",", " "),
                      f"{a * 1e6:.1f} → {b * 1e6:.1f} µs ({b / a:.2f}×)", "flat (≤ 1.2×)", _met(b / a <= 1.2)])
     fn = data.get("functions")
     if fn:
@@ -166,7 +166,7 @@ def targets(data: dict) -> str:
         big = rc.get("big")
         if big:
             per = (big["peak_kb"] - big["base_kb"]) * 1024 / big["cells"]
-            rows.append([f"memory: per cell, one sheet of {big['cells']:,} cells".replace(",", " "),
+            rows.append(["memory: per cell, one sheet of " + f"{big['cells']:,} cells".replace(",", " "),
                          f"{per / 1024:.2f} kB ({big['peak_kb'] / 1024:.0f} MB peak)", "(was ~3 kB)", ""])
     if not rows:
         return "(no target measured in this run)"

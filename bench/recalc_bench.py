@@ -392,7 +392,8 @@ def render(data: dict) -> str:
     if big:
         per = (big["peak_kb"] - big["base_kb"]) * 1024 / big["cells"]
         out.append(table(["memory, one CLI process (--jobs 1)", "value"], [
-            ["one sheet of", f"{big['cells']:,} cells ({big['rows']:,} rows), file {big['file_size'] / 1e6:.1f} MB".replace(",", " ")],
+            ["one sheet of", f"{big['cells']:,} cells ({big['rows']:,} rows)".replace(",", " ")
+             + f", file {big['file_size'] / 1e6:.1f} MB"],
             ["peak resident memory", f"{big['peak_kb'] / 1024:.0f} MB (time {big['time']:.1f} s, correct {big['verified']})"],
             ["the same process on a 20-row workbook", f"{big['base_kb'] / 1024:.0f} MB"],
             ["per cell (difference / cells)", f"{per / 1024:.2f} kB"],
