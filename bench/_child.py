@@ -2,8 +2,9 @@
 memory (generated workbooks, the formulas library's state, the engine benchmark's objects) does not slow the
 garbage collector of the run being measured.
 
-    python -m bench._child floor|api SRC OUT JOBS REPS      → JSON list of batch times (s), one per run
+    python -m bench._child floor|floorc|api SRC OUT JOBS REPS  → JSON list of batch times (s), one per run
     python -m bench._child formulas WARM OUT FILE...        → JSON list of per-file times (s)
+    python -m bench._child functions QUICK                  → JSON of bench.functions_bench.run (QUICK: 0 or 1)
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from .floor import floor_compute_one
 from .recalc_bench import _fresh, floor_one, formulas_one, ours_api
 
 
-def main(argv: list[str]) -> list[float]:
+def main(argv: list[str]) -> list[float] | dict:
     kind = argv[0]
+    if kind == "functions":
+        from . import functions_bench
+
+        return functions_bench.run(argv[1] == "1", log=lambda msg: print(msg, file=sys.stderr, flush=True))
     if kind == "formulas":
         warm, out, files = Path(argv[1]), Path(argv[2]), [Path(f) for f in argv[3:]]
         with tempfile.TemporaryDirectory() as tmp:
@@ -38,6 +44,8 @@ def main(argv: list[str]) -> list[float]:
         shutil.copy(files[0], one)
         if kind == "api":
             ours_api(one, Path(tmp) / "out", jobs)
+        elif kind == "floorc":
+            floor_compute_one(files[0], Path(tmp) / "warm.xlsx")
         else:
             floor_one(files[0], Path(tmp) / "warm.xlsx")
     times = []
@@ -47,8 +55,9 @@ def main(argv: list[str]) -> list[float]:
         if kind == "api":
             ours_api(src, out, jobs)
         else:
+            one_file = floor_compute_one if kind == "floorc" else floor_one
             for p in files:
-                floor_one(p, out / p.name)
+                one_file(p, out / p.name)
         times.append(time.perf_counter() - t0)
     return times
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cProfile
 import io
 import pstats
+import statistics
 import time
 
 from sakagare_xl.engine import berakna
@@ -33,8 +34,16 @@ def run(quick: bool = False, log=print) -> dict:
         repeat = 1 if first > 5 else max(3, min(15, int(1.5 / max(first, 1e-6))))
         if quick:
             repeat = min(repeat, 5)
-        med, _ = median_time(lambda: berakna(a, tabell), repeat) if first <= 5 else (first, [first])
-        results.append({"n": n, "rader": len(res.rader), "median": med, "repeat": repeat})
+        cpu: list[float] = []
+        if first <= 5:
+            med, times = median_time(lambda: berakna(a, tabell), repeat, cpu=cpu)
+        else:
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            berakna(a, tabell)
+            med, times, cpu = time.perf_counter() - t0, [time.perf_counter() - t0], [time.process_time() - c0]
+        results.append({"n": n, "rader": len(res.rader), "median": med, "repeat": len(times), "times": times,
+                        "cpu": cpu})
         log(f"  engine {n:>7} rows: {fmt_s(med)} ({repeat} runs)")
         if first > MAX_SINGLE_RUN:
             skipped = list(sizes[k + 1:])
@@ -49,9 +58,14 @@ def render(data: dict) -> str:
         per_row = r["median"] / r["n"]
         if r["n"] >= 1000 and base is None:
             base = per_row
+        times = r.get("times", [r["median"]])
+        cpu = r.get("cpu") or [float("nan")]
         rows.append([f"{r['n']:,}".replace(",", " "), str(r["rader"]), fmt_s(r["median"]),
-                     f"{per_row * 1e6:.1f} µs", str(r["repeat"])])
-    out = table(["pantbrev rows", "rows in the list", "median time", "time per row", "runs"], rows)
+                     f"{fmt_s(min(times))}–{fmt_s(max(times))}" if len(times) > 1 else "",
+                     fmt_s(statistics.median(cpu)), f"{per_row * 1e6:.1f} µs",
+                     f"{statistics.median(cpu) / r['n'] * 1e6:.1f} µs", str(r["repeat"])])
+    out = table(["pantbrev rows", "rows in the list", "median time", "min–max", "median CPU time", "time per row",
+                 "CPU per row", "runs"], rows)
     if data["skipped"]:
         out += f"\n\nSkipped (a single run took over {MAX_SINGLE_RUN:.0f} s): {data['skipped']}"
     return out

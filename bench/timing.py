@@ -7,15 +7,21 @@ import time
 from collections.abc import Callable
 
 
-def median_time(fn: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None) -> tuple[float, list[float]]:
-    """Median wall time of ``fn()`` over ``repeat`` runs (``setup()`` before each, not timed)."""
+def median_time(fn: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None,
+                cpu: list[float] | None = None) -> tuple[float, list[float]]:
+    """Median wall time of ``fn()`` over ``repeat`` runs (``setup()`` before each, not timed). With ``cpu``
+    (a list), the process CPU time of each run is appended to it: on a shared machine under load the wall
+    time of a single-threaded computation grows with the other jobs, its CPU time much less."""
     times = []
     for _ in range(max(1, repeat)):
         if setup is not None:
             setup()
+        c0 = time.process_time()
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
+        if cpu is not None:
+            cpu.append(time.process_time() - c0)
     return statistics.median(times), times
 
 

@@ -18,10 +18,12 @@ The seed example (JB 6 kap. 3 §: 700 000 × (15 % + 6 % × 6/12)):
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from decimal import Decimal
 from typing import Any
 
@@ -106,9 +108,14 @@ def _kolumn(value: Any, choices: tuple[str, ...]) -> str:
 # --------------------------------------------------------------------------- the computation behind a range
 
 
-@dataclass
+@dataclass(slots=True)
 class Radvarde:
-    """What the engine reports for one table row (blank rows have none)."""
+    """What the engine reports for one table row (blank rows have none).
+
+    The explanation is kept as its sources (``kallor``: the engine's rows and claim results, whose
+    ``forklaring`` renders on first read, or a function giving the text) and put into words only when
+    ``FORKLARING`` / ``SAK_RAD(…; "forklaring")`` asks: building every row's Swedish sentence was a
+    quarter of a ``COVERAGE`` over 1 000 rows, which never shows it (docs/performance.md)."""
 
     formansratt: Decimal = NOLL
     tillagg: Decimal = NOLL
@@ -117,11 +124,16 @@ class Radvarde:
     status: str | None = None
     utfaller: Decimal | None = None
     brist: Decimal | None = None
-    forklaring: list[str] = field(default_factory=list)
+    kallor: list[Any] = field(default_factory=list)
     har_fordran: bool = False
     block_formansratt: Decimal | None = None  # on the row of a block's last pantbrev: the block's one post
     formansratt_utmatning: Decimal | None = None  # the claim's part ranked by the utmätning (FRL 8 §), apart
     nr: int = 0  # the row's place in the sakägarförteckning (1 = best right), counting filled table rows
+
+    @property
+    def forklaring(self) -> list[str]:
+        """The explanation's sentences, in order."""
+        return [k() if callable(k) else k.forklaring for k in self.kallor]
 
 
 def _numrera(vals: list[Radvarde | None], rang: dict[int, int]) -> None:
@@ -135,15 +147,25 @@ def _numrera(vals: list[Radvarde | None], rang: dict[int, int]) -> None:
 _SIST = 10**9
 
 
-@dataclass
 class Berakning:
-    """A parsed range with its engine result and the per-row values."""
+    """A parsed range with its engine result and the per-row values. The FORDELNING table is built
+    when first read (``tabell`` is the function that builds it): COVERAGE and BRIST never need it."""
 
-    omrade: Omrade
-    prissatt: bool
-    rader: list[Radvarde | None]
-    summor: dict[str, Any]
-    fordelning: list[list[Any]]
+    __slots__ = ("omrade", "prissatt", "rader", "summor", "_tabell")
+
+    def __init__(self, omrade: Omrade, prissatt: bool, rader: list[Radvarde | None], summor: dict[str, Any],
+                 tabell: Callable[[], list[list[Any]]]):
+        self.omrade = omrade
+        self.prissatt = prissatt
+        self.rader = rader
+        self.summor = summor
+        self._tabell: Any = tabell
+
+    @property
+    def fordelning(self) -> list[list[Any]]:
+        if callable(self._tabell):
+            self._tabell = self._tabell()
+        return self._tabell
 
 
 def _tabell():
@@ -221,7 +243,7 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             continue  # costs: not a table row
         v = vals[k]
         assert v is not None
-        first = not v.forklaring
+        first = not v.kallor
         if separate:
             # FRL 8 §: the Förmånsrätt column shows the pantbrev's rank, as the CLI's row does; the part of the
             # claim ranked by the utmätning has its own column (its Utfaller is in the row's Utfaller)
@@ -239,7 +261,7 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             v.status = rad.status
         if prissatt:
             v.utfaller = (v.utfaller or NOLL) + (rad.utfaller or NOLL)
-        v.forklaring.append(rad.forklaring)
+        v.kallor.append(rad)
 
     for k, r in enumerate(omrade.rader):
         v = vals[k]
@@ -253,7 +275,7 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             v.har_fordran = True
             if prissatt:
                 v.brist = (v.brist or NOLL) + (f.brist or NOLL)
-            v.forklaring.append(f.forklaring)
+            v.kallor.append(f)
         if prissatt and v.utfaller is None:
             v.utfaller = NOLL
     _numrera(vals, rang)
@@ -274,23 +296,34 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             brist=sum((f.brist or NOLL for f in res.fordringar), NOLL),
         )
 
-    # FORDELNING: one row per engine row; a claim's brist on the last row that pays it
-    last_row_of: dict[str, int] = {}
-    for rad in res.rader:
-        for cid in rad.fordran_ids:
-            last_row_of[cid] = rad.nr
-    tabell: list[list[Any]] = [list(FORDELNING_RUBRIK)]
-    for rad in res.rader:
-        brist: Decimal | None = None
-        if prissatt:
+    def tabell() -> list[list[Any]]:
+        # FORDELNING: one row per engine row; a claim's brist on the last row that pays it
+        last_row_of: dict[str, int] = {}
+        for rad in res.rader:
             for cid in rad.fordran_ids:
-                if last_row_of[cid] == rad.nr and cid in fordringar:
-                    brist = (brist or NOLL) + (fordringar[cid].brist or NOLL)
-        namn = rad.sakagare + (f" ({', '.join(rad.ids)})" if rad.ids else "")
-        tabell.append([rad.nr, namn, money(rad.formansratt), money(rad.utfaller) if prissatt else "", money(brist)])
-    if prissatt:
-        tabell.append(["", "Överskott till ägaren", "", money(res.overskott), ""])
+                last_row_of[cid] = rad.nr
+        out: list[list[Any]] = [list(FORDELNING_RUBRIK)]
+        for rad in res.rader:
+            brist: Decimal | None = None
+            if prissatt:
+                for cid in rad.fordran_ids:
+                    if last_row_of[cid] == rad.nr and cid in fordringar:
+                        brist = (brist or NOLL) + (fordringar[cid].brist or NOLL)
+            namn = rad.sakagare + (f" ({', '.join(rad.ids)})" if rad.ids else "")
+            out.append([rad.nr, namn, money(rad.formansratt), money(rad.utfaller) if prissatt else "", money(brist)])
+        if prissatt:
+            out.append(["", "Överskott till ägaren", "", money(res.overskott), ""])
+        return out
+
     return Berakning(omrade, prissatt, vals, summor, tabell)
+
+
+def _text_lista(x: Any, v: Radvarde, prissatt: bool) -> str:
+    """The explanation of a row of a precomputed list (built when read, see :class:`Radvarde`)."""
+    text = f"{x.borgenar or x.id}: förmånsrätt {money(x.formansratt):.2f} kr på plats {x.ordning}".replace(".", ",")
+    if prissatt:
+        text += f"; utfaller {money(v.utfaller):.2f} kr, brist {money(v.brist):.2f} kr".replace(".", ",")
+    return text + "."
 
 
 def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
@@ -309,13 +342,11 @@ def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
         x, u = by_nr[r.nr]
         v = Radvarde(formansratt=ore(x.formansratt), har_fordran=True)
         v.skyddad = exek is not None and x.ordning < exek.ordning
-        text = f"{x.borgenar or x.id}: förmånsrätt {money(x.formansratt):.2f} kr på plats {x.ordning}".replace(".", ",")
         if prissatt:
             v.utfaller = u
             grund = x.fordran if x.fordran is not None else x.formansratt
             v.brist = max(ore(grund) - u, NOLL)
-            text += f"; utfaller {money(u):.2f} kr, brist {money(v.brist):.2f} kr".replace(".", ",")
-        v.forklaring.append(text + ".")
+        v.kallor.append(partial(_text_lista, x, v, prissatt))
         vals.append(v)
     _numrera(vals, {k: by_nr[r.nr][0].ordning for k, r in enumerate(omrade.rader) if not r.tom})
     summor: dict[str, Any] = {"varningar": ""}
@@ -331,13 +362,17 @@ def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
             overskott=ore(pris) - utdelat,
             brist=sum((v.brist for v in vals if v is not None), NOLL),
         )
-    tabell: list[list[Any]] = [list(FORDELNING_RUBRIK)]
-    for k, (x, u) in enumerate(zip(lista, utfall), start=1):
-        v = vals[x.nr - 1]  # Listrad.nr is the 1-based table row
-        tabell.append([k, x.borgenar or x.id, money(x.formansratt), money(u) if prissatt else "",
-                       money(v.brist) if prissatt else ""])
-    if prissatt:
-        tabell.append(["", "Överskott", "", money(summor["overskott"]), ""])
+
+    def tabell() -> list[list[Any]]:
+        out: list[list[Any]] = [list(FORDELNING_RUBRIK)]
+        for k, (x, u) in enumerate(zip(lista, utfall), start=1):
+            v = vals[x.nr - 1]  # Listrad.nr is the 1-based table row
+            out.append([k, x.borgenar or x.id, money(x.formansratt), money(u) if prissatt else "",
+                        money(v.brist) if prissatt else ""])
+        if prissatt:
+            out.append(["", "Överskott", "", money(summor["overskott"]), ""])
+        return out
+
     return Berakning(omrade, prissatt, vals, summor, tabell)
 
 
@@ -480,9 +515,19 @@ def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None) -> Be
     p = _pris(pris)
 
     def compute() -> tuple[Berakning, tuple, tuple]:
-        o = las_omrade(rows if rows is not None else as_2d(omrade), adress)
-        b = _berakna_b(o, p) if o.lage == "B" else _berakna_a(o, p)
-        return (b, *_bool_spots(key.value)) if key is not None else (b, (), ())
+        # Python's cyclic garbage collector is paused for the one computation (as recalc does per workbook):
+        # a 1 000-row case makes tens of thousands of small objects, whose collections walked every live
+        # object again (a quarter of the engine's time at 1 000 rows). Nothing here makes reference
+        # cycles that must be collected; the collector is switched back on (when it was on) at the end.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            o = las_omrade(rows if rows is not None else omrade, adress)  # (las_omrade reads it with as_2d)
+            b = _berakna_b(o, p) if o.lage == "B" else _berakna_a(o, p)
+            return (b, *_bool_spots(key.value)) if key is not None else (b, (), ())
+        finally:
+            if was_enabled:
+                gc.enable()
 
     if key is None:
         return compute()[0]

@@ -31,6 +31,7 @@ range's top-left address, the real A1 address.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -131,6 +132,18 @@ _SLAG = {
     "frl6": "frl6",
     "frl61": "frl6",
 }
+_SLAG_SEEN: dict[str, str | None] = {}  # texts in the Slag column → slag (or None): 1 000 rows, a few texts
+
+
+def _slag(text: str) -> str | None:
+    hit = _SLAG_SEEN.get(text, "")
+    if hit == "":
+        hit = _SLAG.get(normalise(text))
+        if len(_SLAG_SEEN) < 1000:
+            _SLAG_SEEN[text] = hit
+    return hit
+
+
 _TIDSBERAKNING = {"manader": "manader", "manad": "manader", "dagar": "dagar", "dag": "dagar"}
 
 
@@ -238,19 +251,63 @@ def _relocate(exc: SakagareError, plats: str) -> SakagareError:
     return new
 
 
+# --------------------------------------------------------------------------- fast conversions
+#
+# A table row is mostly plain cells: floats, texts, datetimes and blanks (``None``). For those the
+# conversions below give exactly what the general ones in :mod:`.values` give, without building the
+# cell's name for a message (``p(key)``, only needed when something is wrong) or testing for ranges,
+# DataFrames and numpy scalars; anything else, and every case that could raise, goes to the general
+# function, which decides and words the message (tests/excel/test_omrade_fast.py compares them).
+
+#: amounts up to this (kronor) take the fast path; larger ones, however rare, are left to the general
+#: conversion and whatever bounds it checks
+_FAST_MAX = 1e9
+
+
+def _belopp(value: Any, p: Any, key: str, what: str) -> Decimal | None:
+    """:func:`to_decimal` with ``allow_blank`` (a table amount)."""
+    if value is None:
+        return None
+    c = value.__class__
+    if c is float and 0.0 <= value <= _FAST_MAX:  # NaN and inf fail the comparison
+        return Decimal(repr(value))
+    if c is int and 0 <= value <= _FAST_MAX:
+        return Decimal(value)
+    return to_decimal(value, p(key), allow_blank=True, what=what)
+
+
+def _text(value: Any) -> str:
+    """:func:`to_text`."""
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return value.strip()
+    return to_text(value)
+
+
+def _flagga(value: Any, p: Any, key: str, default: bool) -> bool:
+    """:func:`to_bool` (blank → ``default``)."""
+    if value is None:
+        return default
+    return to_bool(value, p(key), default=default)
+
+
 # --------------------------------------------------------------------------- parsing
 
 
-def _namn(value: Any, plats: str) -> str:
-    """A name or id cell as text; an Excel error value there (``#N/A``, handed over as its text by the
-    functions' ``err_to_str``) is refused rather than taken for a name."""
-    text = to_text(value)
+def _namn(value: Any, p: Any, key: str) -> str:
+    """A name or id cell as text (:func:`_text`); an Excel error value there (``#N/A``, handed over as its
+    text by the functions' ``err_to_str``) is refused rather than taken for a name (``p(key)`` names the
+    cell, built only then)."""
+    text = _text(value)
     if text in EXCEL_ERRORS:
-        raise OgiltigtVarde(f"cellen visar felvärdet {text}.", None, plats)
+        raise OgiltigtVarde(f"cellen visar felvärdet {text}.", None, p(key))
     return text
 
 
 def _split_ids(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
     text = to_text(value)
     return tuple(p.strip() for p in re.split(r"[;,\n]", text) if p.strip())
 
@@ -383,26 +440,30 @@ def _forsaljning(values: dict[str, Any], where: dict[str, int], plats: _Plats) -
     if "kopeskilling" in values:
         kw["kopeskilling"] = to_decimal(values["kopeskilling"], p("kopeskilling"), allow_blank=True, what="köpeskillingen")
     if "fastighet" in values:
-        kw["fastighet"] = _namn(values["fastighet"], p("fastighet"))
+        kw["fastighet"] = _namn(values["fastighet"], p, "fastighet")
     try:
         forsaljning = Forsaljning(**kw)
     except SakagareError as exc:
         key = exc.field if exc.field in where else None
         raise _relocate(exc, p(key) if key else "huvudet") from None
-    return forsaljning, _namn(values["sokande"], p("sokande")) if "sokande" in values else ""
+    return forsaljning, _namn(values["sokande"], p, "sokande") if "sokande" in values else ""
 
 
 def _rader(rows: list[list[Any]], heading: int, kolumner: dict[str, int], plats: "_Plats",
            tabellrader: list["Tabellrad"]):
     """The table rows below ``heading``: (nr, row index, cells by column key, cell-naming function) for each
     row with content; an empty row is recorded in ``tabellrader`` as blank (so results keep the rows' height)."""
-    for i, r in enumerate(range(heading + 1, len(rows))):
+    keys = tuple(kolumner)
+    body = rows[heading + 1:]
+    columns = [[row[c] for row in body] for c in kolumner.values()]  # the range read once, by column
+    width = len(keys)
+    for i, cellvalues in enumerate(zip(*columns)):
         nr = i + 1
-        row = rows[r]
-        cells = {key: row[c] for key, c in kolumner.items()}
-        if all(is_blank(v) for v in cells.values()):
+        r = heading + 1 + i
+        if cellvalues.count(None) == width or all(map(is_blank, cellvalues)):
             tabellrader.append(Tabellrad(nr=nr, rad=r, tom=True))
             continue
+        cells = dict(zip(keys, cellvalues))
 
         def p(key: str, _nr: int = nr, _r: int = r) -> str:
             return plats.table(_nr, _r, key, kolumner.get(key))
@@ -430,14 +491,14 @@ def _las_arende(
         def get(key: str) -> Any:
             return cells.get(key)
 
-        id_ = _namn(get("id"), p("id")) or f"rad {nr}"
+        id_ = _namn(get("id"), p, "id") or f"rad {nr}"
         if id_ in platser:
             raise MotstridigaUppgifter(f"id '{id_}' finns redan på rad {tabellrader[platser[id_]].nr}.", None, p("id"))
 
-        belopp = to_decimal(get("belopp"), p("belopp"), allow_blank=True, what="inteckningsbeloppet")
-        slag_text = to_text(get("slag"))
+        belopp = _belopp(get("belopp"), p, "belopp", "inteckningsbeloppet")
+        slag_text = _text(get("slag"))
         if slag_text:
-            slag = _SLAG.get(normalise(slag_text))
+            slag = _slag(slag_text)
             if slag is None:
                 raise OgiltigtVarde(
                     f"okänt slag '{slag_text}'; ett av {', '.join(sorted(set(_SLAG.values())))} väntades.", None, p("slag")
@@ -451,16 +512,17 @@ def _las_arende(
                 p("slag"),
             )
 
-        kapital = to_decimal(get("kapital"), p("kapital"), allow_blank=True, what="kapitalet")
-        ranta = to_decimal(get("ranta"), p("ranta"), allow_blank=True, what="räntan")
-        kostnader = to_decimal(get("kostnader"), p("kostnader"), allow_blank=True, what="kostnaderna")
-        borgenar = _namn(get("borgenar"), p("borgenar"))
-        exek = to_bool(get("exekutionsfordran"), p("exekutionsfordran"), default=False)
-        personligt = to_bool(get("personligt_ansvar"), p("personligt_ansvar"), default=True)
+        kapital = _belopp(get("kapital"), p, "kapital", "kapitalet")
+        ranta = _belopp(get("ranta"), p, "ranta", "räntan")
+        kostnader = _belopp(get("kostnader"), p, "kostnader", "kostnaderna")
+        borgenar = _namn(get("borgenar"), p, "borgenar")
+        exek = _flagga(get("exekutionsfordran"), p, "exekutionsfordran", False)
+        personligt = _flagga(get("personligt_ansvar"), p, "personligt_ansvar", True)
         pantbrev = _split_ids(get("pantbrev"))
         overhypotek = _split_ids(get("overhypotek"))
         utmatta = _split_ids(get("utmatta_pantbrev"))
-        ordning = to_int(get("ordning"), p("ordning"), minimum=0)
+        v = get("ordning")
+        ordning = None if v is None else to_int(v, p("ordning"), minimum=0)
         has_claim = kapital is not None
 
         if not has_claim:
@@ -478,7 +540,8 @@ def _las_arende(
         inskrivning_id = None
         fordran_id = None
         if slag == "inteckning" or slag in SLAG_RATTIGHETER:
-            dag = to_date(get("dag"), p("dag"), allow_blank=False, allow_year=True)
+            v = get("dag")
+            dag = v.date() if v.__class__ is _dt.datetime else to_date(v, p("dag"), allow_blank=False, allow_year=True)
             if slag != "inteckning" and belopp is not None:
                 raise OgiltigtVarde("en rättighet har inget inteckningsbelopp; lämna cellen tom.", None, p("belopp"))
             if slag != "inteckning" and has_claim:
@@ -613,14 +676,14 @@ def _las_lista(
             raise OgiltigtVarde(
                 f"raderna ska stå i förmånsrättsordning: ordning {ordning} efter {lista[-1].ordning}.", None, p("ordning")
             )
-        id_ = _namn(cells.get("id"), p("id")) or f"rad {nr}"
+        id_ = _namn(cells.get("id"), p, "id") or f"rad {nr}"
         lista.append(
             Listrad(
                 nr=nr,
                 ordning=ordning,
                 formansratt=formansratt,
                 id=id_,
-                borgenar=_namn(cells.get("borgenar"), p("borgenar")),
+                borgenar=_namn(cells.get("borgenar"), p, "borgenar"),
                 fordran=fordran,
                 exekutionsfordran=exek,
             )

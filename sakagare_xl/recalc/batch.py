@@ -19,8 +19,6 @@ import os
 import stat
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -320,6 +318,9 @@ def _worker_died(task: Task) -> Row:
 
 
 def _isolated(task: Task, options: Options) -> Row:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
         try:
             return pool.submit(_work, (task, options)).result()
@@ -344,6 +345,11 @@ def run_batch(tasks: list[Task], options: Options, jobs: int = 1, progress: bool
                 rows.append(process(t, options))
                 bar.update(1)
         else:
+            # imported here: concurrent.futures.process brings multiprocessing, logging and sockets
+            # (10–30 ms of start-up) that a --jobs 1 run never uses
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
             with ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
                 chunk = max(1, min(16, len(tasks) // (jobs * 4)))
                 try:

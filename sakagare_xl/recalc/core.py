@@ -139,8 +139,15 @@ def _recalc_bytes(data, functions, overrides, write_errors, today, full=False) -
         if s != last_s:
             last_s, cached, changes = s, wb.sheets[s].values, per_sheet.setdefault(s, {})
         old = cached.get((r, c), _NOTSET)  # the cached value in the file, when it has one
-        if old is not _NOTSET and (old == new if type(old) is float and type(new) is float else same_value(old, new)):
-            continue
+        if old is not _NOTSET:
+            told = type(old)
+            if told is float and type(new) is float:
+                if old == new:
+                    continue
+            elif not (told is str and type(new) is float) and same_value(old, new):
+                # (a text never equals a number: openpyxl's empty <v> before a computed number, the
+                # common case in a file that was never calculated, needs no comparison)
+                continue
         changes[(r, c)] = new
     per_sheet = {s: vals for s, vals in per_sheet.items() if vals}
     changed = sum(len(v) for v in per_sheet.values())

@@ -361,7 +361,9 @@ def test_jobs_capped(tmp_path, monkeypatch):
         def map(self, fn, items, chunksize=1):
             return map(fn, items)
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)  # batch imports it only for --jobs >= 2
     monkeypatch.setattr(batch.os, "cpu_count", lambda: 64)
     folder = tmp_path / "in"
     for n in range(3):
