@@ -222,7 +222,7 @@ class Workbook:
 # for most cells; anything else (namespaces, inline strings, <f t="shared">, extLst) is the last branch.
 _SCAN = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?(?:"
-    rb"c(?=[\s/>])([^>]*?)(?:/>"
+    rb"c(?=[\s/>])([^>/]*(?:/(?!>)[^>/]*)*)(?:/>"
     rb"|><f>([^<]*)</f><v>([^<]*)</v></c>"
     rb"|><v>([^<]*)</v></c>"
     rb"|><is><t>([^<]*)</t></is></c>"
@@ -349,9 +349,13 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
     masters: dict[str, Cell] = {}
     children: list[Cell] = []
     arrays: list[Cell] = []
+    texts: dict[bytes, str] = {}
     for mt in _SCAN.finditer(xml, m.end(), end_m.start()):
-        attrs, ftext, fv, pv, istr, inner, rowtag, rattrs, rclosed = mt.groups()
-        if rowtag is not None:  # <row>
+        # which branch matched: its last group (1 ``<c/>``, 3 formula + value, 4 plain value, 5 inline
+        # text, 6 any other content, 9 a row); only the groups of that branch are read
+        branch = mt.lastindex
+        if branch == 9:  # <row>
+            rattrs = mt[8]
             rn = _ROW_CACHE.get(rattrs, _ROW_CACHE)
             if rn is _ROW_CACHE:
                 r = _attrs(rattrs).get(b"r")
@@ -360,8 +364,9 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                     _ROW_CACHE[rattrs] = rn
             cur_row = rn if rn else cur_row + 1
             cur_col = 0
-            sheet.rows[cur_row] = (mt.start(), mt.end(), bool(rclosed))
+            sheet.rows[cur_row] = (mt.start(), mt.end(), bool(mt[9]))
             continue
+        attrs = mt[1]
         hit = attr_cache.get(attrs)
         if hit is not None:
             row, col, tstr = hit
@@ -385,7 +390,9 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             max_row = row
         if col > max_col:
             max_col = col
-        if pv is not None:  # <c ..><v>x</v></c>: a plain value
+        key = (row, col)
+        if branch == 4:  # <c ..><v>x</v></c>: a plain value
+            pv = mt[4]
             if pv and (tstr is None or tstr == "n"):
                 try:
                     v = float(pv)
@@ -393,10 +400,12 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                     v = _decode(tstr, pv, shared, sheet, row, col)
             else:
                 v = _decode(tstr, pv, shared, sheet, row, col)
-            values[(row, col)] = v
-            spans[(row, col)] = mt.span()
+            values[key] = v
+            spans[key] = mt.span()
             continue
-        if fv is not None:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
+        if branch == 3:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
+            ftext = mt[2]
+            fv = mt[3]
             has_v = True
             if tstr is None or tstr == "n":
                 if fv:
@@ -409,22 +418,28 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             else:
                 v = _decode(tstr, fv, shared, sheet, row, col)
             if has_v:
-                values[(row, col)] = v
+                values[key] = v
             start, end = mt.span()
-            cells[(row, col)] = Cell(row, col, start, end, tstr, v, has_v,
-                                     xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8"),
-                                     mt.span(3) if b"t" not in attrs else None)  # (see Cell.vspan)
+            cells[key] = Cell(row, col, start, end, tstr, v, has_v,
+                              xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8"),
+                              mt.span(3) if b"t" not in attrs else None)  # (see Cell.vspan)
             continue
-        if istr is not None and tstr == "inlineStr":  # <c .. t="inlineStr"><is><t>text</t></is></c>
-            values[(row, col)] = ooxml_unescape(xml_text(istr))
-            spans[(row, col)] = mt.span()
-            continue
-        if inner is None:
-            if istr is not None:  # <is> in a cell that is not t="inlineStr": read as the general path does
-                inner = b"<is><t>" + istr + b"</t></is>"
-            else:  # <c .../>: no value, no formula
-                spans[(row, col)] = mt.span()
+        inner = None
+        if branch == 5:
+            istr = mt[5]
+            if tstr == "inlineStr":  # <c .. t="inlineStr"><is><t>text</t></is></c>
+                v = texts.get(istr)
+                if v is None:  # (labels repeat down a column: each distinct text decoded once)
+                    v = texts[istr] = ooxml_unescape(xml_text(istr))
+                values[key] = v
+                spans[key] = mt.span()
                 continue
+            inner = b"<is><t>" + istr + b"</t></is>"  # <is> in a cell that is not t="inlineStr": read as the general path does
+        elif branch == 6:
+            inner = mt[6]
+        else:  # <c .../>: no value, no formula
+            spans[key] = mt.span()
+            continue
         cell = Cell(row, col, mt.start(), mt.end(), tstr)
         _read_content(cell, inner, shared, sheet)
         if cell.has_v:
