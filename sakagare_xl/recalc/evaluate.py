@@ -141,9 +141,9 @@ class Evaluator:
         key = (area.s, area.r1, area.c1, r2, c2)
         out = self.range_cache.get(key)
         if out is None:
-            cv = self.cell_value
-            s = area.s
-            out = [[cv(s, r, c) for c in range(area.c1, c2 + 1)] for r in range(area.r1, r2 + 1)]
+            get = self.sv[area.s].get  # (what cell_value reads)
+            cols = range(area.c1, c2 + 1)
+            out = [[get((r, c)) for c in cols] for r in range(area.r1, r2 + 1)]
             self.range_cache[key] = out
         return out
 

@@ -1039,28 +1039,28 @@ def scalar_fn(name: str, lo: int, hi: int):
     return deco
 
 
-def _numbers_in(ctx, x, strict_scalar: bool = True):
+def _numbers_in(ctx, x, strict_scalar: bool = True) -> list:
     """Numbers for SUM-like functions: references/arrays skip text, booleans and blanks; direct
-    arguments are converted (text that is not a number is #VALUE!). Errors propagate."""
+    arguments are converted (text that is not a number is #VALUE!). Errors propagate (the first one in
+    row order)."""
     if type(x) is Area:
-        for v in _flat(deref(ctx, x)):
+        x = deref(ctx, x)
+        if type(x) is not list:
+            x = [[x]]
+    elif type(x) is not list:
+        if x is MISSING:
+            return []
+        return [to_num(x)]
+    out = []
+    add = out.append
+    for line in x:
+        for v in line:
             t = type(v)
             if t is float or t is int:
-                yield v
+                add(v)
             elif t is XLError:
                 raise Err(v)
-        return
-    if type(x) is list:
-        for v in _flat(x):
-            t = type(v)
-            if t is float or t is int:
-                yield v
-            elif t is XLError:
-                raise Err(v)
-        return
-    if x is MISSING:
-        return
-    yield to_num(x)
+    return out
 
 
 def _agg(name, reducer, empty):

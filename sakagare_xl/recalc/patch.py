@@ -9,6 +9,7 @@ yet (a value inside an array formula's range that the file omitted) gets a minim
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from .cells import Cell, Sheet, XLError, a1
 from .ooxml import PackageError
@@ -106,21 +107,32 @@ def patch_sheet(sheet: Sheet, new_values: dict[tuple[int, int], object]) -> byte
     inserts: dict[int, list[tuple[int, bytes]]] = {}
     pm = re.search(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?=[\s/>])", xml)
     prefix = pm.group(1) if pm else b""
-    cells = sheet.cells
-    for (r, c), v in new_values.items():
-        if type(v) is float:
-            cell = cells.get((r, c))
-            if cell is not None and cell.vspan is not None and v - v == 0.0:  # finite
-                # a number into a cell without a t attribute: only the text of <v> changes (what
-                # _patched_element would give, without rebuilding the element); text as number_text
-                if v.is_integer() and abs(v) < 1e15:
-                    vt = b"%d" % v
-                else:
-                    vt = repr(v).encode("ascii")
-                    if b"e" in vt:
-                        vt = vt.replace(b"e+", b"E+").replace(b"e-", b"E-")
-                edits.append((cell.vspan[0], cell.vspan[1], vt))
-                continue
+    get = sheet.cells.get
+    add = edits.append
+    ordered = True  # the edits so far are in the order of the XML, none overlapping (no sort needed)
+    last = 0
+    for key, v in new_values.items():
+        if type(v) is float and v - v == 0.0:  # finite
+            cell = get(key)
+            if cell is not None:
+                vspan = cell.vspan
+                if vspan is not None:
+                    # a number into a cell without a t attribute: only the text of <v> changes (what
+                    # _patched_element would give, without rebuilding the element); text as number_text
+                    if v.is_integer() and abs(v) < 1e15:
+                        vt = b"%d" % v
+                    else:
+                        vt = repr(v).encode("ascii")
+                        if b"e" in vt:
+                            vt = vt.replace(b"e+", b"E+").replace(b"e-", b"E-")
+                    start = vspan[0]
+                    if start < last:
+                        ordered = False
+                    last = vspan[1]
+                    add((start, last, vt))
+                    continue
+        ordered = False
+        r, c = key
         tval, vtext = encode_value(v)
         cell = sheet.cell(r, c)
         if cell is not None and cell.start >= 0:
@@ -153,7 +165,8 @@ def patch_sheet(sheet: Sheet, new_values: dict[tuple[int, int], object]) -> byte
             pos = min(later) if later else sheet.sheetdata_end
             body = b"<" + prefix + b'row r="' + str(r).encode() + b'">' + b"".join(b for _, b in items) + b"</" + prefix + b"row>"
             edits.append((pos, pos, body))
-    edits.sort(key=lambda e: (e[0], e[1]))
+    if not ordered or inserts:
+        edits.sort(key=itemgetter(0, 1))
     out = []
     last = 0
     for start, end, body in edits:
