@@ -809,18 +809,23 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
     sv = ev.sv
     optional = plan.optional
     skipped: set = set()
+    last_s = -1
+    here = None  # sv[s] of the sheet of the last formula
     for fc in plan.order:
-        s, r, c = fc.key
+        key = fc.key
+        s, r, c = key
         is_array = fc.is_array
-        if optional and fc.key in optional:  # no cached value, nothing of ours needs it: never an error
-            if any(k in skipped for k in optional[fc.key]) or _failed(ev, fc):
-                skipped.add(fc.key)
+        if optional and key in optional:  # no cached value, nothing of ours needs it: never an error
+            if any(k in skipped for k in optional[key]) or _failed(ev, fc):
+                skipped.add(key)
             continue
         try:
             out = fc.comp.fn(ev, s, r, c)
             if type(out) is float and not is_array and out - out == 0.0:  # the common case (finite)
-                values[fc.key] = out
-                sv[s][(r, c)] = out
+                values[key] = out
+                if s != last_s:
+                    last_s, here = s, sv[s]
+                here[(r, c)] = out
                 continue
             if type(out) is Area:
                 if is_array:
