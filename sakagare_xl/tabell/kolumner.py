@@ -9,6 +9,7 @@ nullable ``boolean``, counts ``Int64``.
 
 This module builds plain lists; pandas is imported only in :meth:`Kolumner.frame`.
 
+>>> from decimal import Decimal
 >>> k = Kolumner({"Fordran": TEXT, "Utfaller": BELOPP})
 >>> k.add({"Fordran": "A", "Utfaller": Decimal("10000")})
 >>> k.add({"Fordran": "B", "Utfaller": None})
@@ -20,7 +21,6 @@ This module builds plain lists; pandas is imported only in :meth:`Kolumner.frame
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ..engine.format import ore

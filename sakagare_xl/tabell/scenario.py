@@ -33,7 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..engine.errors import OgiltigtVarde, SakagareError, SaknatVarde
+from ..engine.errors import OgiltigtVarde, SaknatVarde
 from ..engine.format import kr, ore, pct
 from ..engine.model import Arende, belopp as _belopp
 from .filer import felmeddelande, hitta_filer, las_arende, stapel
