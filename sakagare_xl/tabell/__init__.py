@@ -11,6 +11,7 @@ building the first DataFrame does. Parquet needs pyarrow (``[parquet]``), a clus
 """
 
 from ._pd import PaketSaknas
+from .filer import hitta_filer
 from .recalc import recalc_tabell
 from .resultat import arende_tabell, fordringar_tabell, rader_tabell
 from .sammanstallning import sammanstall
@@ -18,6 +19,6 @@ from .scenario import andring, brist_per_borgenar, scenarier
 from .skriv import skriv
 
 __all__ = [
-    "PaketSaknas", "rader_tabell", "fordringar_tabell", "arende_tabell", "sammanstall", "scenarier",
+    "PaketSaknas", "hitta_filer", "rader_tabell", "fordringar_tabell", "arende_tabell", "sammanstall", "scenarier",
     "brist_per_borgenar", "andring", "recalc_tabell", "skriv",
 ]
