@@ -143,3 +143,14 @@ def test_cli_stress_test(tmp_path, capsys):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "Borgenär,−10 %,−20 %,−30 %" and lines[-1].startswith("Totalt,")
     assert cli.main(["sammanstall", str(EXAMPLES[0]), "--varden", str(values)]) == 2
+
+
+def test_the_progress_bar_shows_on_request_only(monkeypatch):
+    import io
+
+    from sakagare_xl.tabell.filer import stapel
+
+    assert stapel(10, "scenarier", True).disable is False
+    assert stapel(10, "scenarier", False).disable is True
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # not a terminal: no bar unless asked for
+    assert stapel(10, "scenarier", None).disable is True
