@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--per-borgenar", action="store_true",
                    help="med --priser/--andringar: summera bristen per borgenär och scenario (och totalt)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="med --priser/--andringar: antal processer (0 = alla kärnor; standard 1)")
+                   help="antal processer (0 = alla kärnor; standard 1)")
     p.add_argument("--no-progress", action="store_true", help="ingen förloppsindikator")
     p.add_argument("--quiet", "-q", action="store_true", help="skriv bara fel och sammanfattning")
     p.set_defaults(func=run)
@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from ..engine.errors import SakagareError
     from ._pd import PaketSaknas
 
-    if (args.varden or args.per_borgenar or args.jobs != 1) and not (args.priser or args.andringar):
-        print("fel: --varden, --per-borgenar och --jobs hör till --priser/--andringar", file=sys.stderr)
+    if (args.varden or args.per_borgenar) and not (args.priser or args.andringar):
+        print("fel: --varden och --per-borgenar hör till --priser/--andringar", file=sys.stderr)
         return 2
     if args.varden and not args.andringar:
         print("fel: --varden går bara med --andringar", file=sys.stderr)
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             from .sammanstallning import sammanstall
 
             df = sammanstall(args.paths, per_fordran=args.per_fordran, belopp=belopp,
-                             forklaring=args.forklaring, progress=progress)
+                             forklaring=args.forklaring, progress=progress, jobs=args.jobs)
     except PaketSaknas as exc:
         print(f"fel: {exc.detail}", file=sys.stderr)
         return 2
@@ -130,5 +130,5 @@ def run(args: argparse.Namespace) -> int:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
             print(table.to_string(index=args.per_borgenar))
     n = df["Fil"].nunique()
-    print(f"{n} ärenden: {n - len(bad)} beräknade, {len(bad)} med fel", file=sys.stderr)
+    print(f"{n} {'ärende' if n == 1 else 'ärenden'}: {n - len(bad)} beräknade, {len(bad)} med fel", file=sys.stderr)
     return 1 if len(bad) else 0

@@ -80,6 +80,12 @@ def test_per_fordran_a_row_per_claim():
     assert list(zip(df["Fil"], df["Fordran"], df["Förklaring"])) == claims
 
 
+def test_processes_give_the_same_table():
+    paths = [ROOT / "examples", ROOT / "workbook", ROOT / "saknas.toml"]
+    assert sammanstall(paths, jobs=2).equals(sammanstall(paths))
+    assert sammanstall(paths, per_fordran=True, jobs=2).equals(sammanstall(paths, per_fordran=True))
+
+
 def test_top_level_names_are_the_table_functions():
     assert sakagare_xl.sammanstall is sammanstall
     with pytest.raises(AttributeError):
