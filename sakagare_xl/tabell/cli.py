@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--priser", type=_priser, metavar="PRISER",
                    help="fördelningen vid dessa priser, t.ex. 3000000,3500000 (eller '3 000 000; 3 500 000')")
     g.add_argument("--andringar", type=_andringar, metavar="ÄNDRINGAR",
-                   help="fördelningen vid dessa ändringar av värdet, t.ex. -10%%,-20%%,-30%%; värdet är ärendets "
+                   help="fördelningen vid dessa ändringar av värdet, skrivet --andringar=-10%%,-20%%,-30%% (med =, "
+                   "eftersom värdet börjar med ett minus); värdet är ärendets "
                    "köpeskilling eller det som --varden anger")
     p.add_argument("--varden", metavar="CSV", help="med --andringar: en CSV-fil med kolumnerna Fil och Värde "
                    "(t.ex. bankens marknadsvärde per ärende)")

@@ -211,6 +211,9 @@ def scenarier_kolumner(kallor: Any, *, priser: Iterable[Any] | None = None, andr
                        progress: bool | None = None) -> Kolumner:
     """The columns of :func:`scenarier`, without pandas."""
     plan = _plan(priser, andringar, per)
+    if plan.priser and varde is not None:
+        raise OgiltigtVarde("ett värde att räkna ändringar från går bara med ändringar, inte med fasta priser.",
+                            "varde")
     items, fel = _items(kallor, varde)
     out = Kolumner(PER_FORDRAN if plan.per == "fordran" else PER_ARENDE)
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)

@@ -131,6 +131,8 @@ def test_prices_or_changes_not_both():
         scenarier(EXAMPLES, priser=[1], andringar=["-10 %"])
     with pytest.raises(OgiltigtVarde):
         scenarier(EXAMPLES)
+    with pytest.raises(OgiltigtVarde, match="bara med ändringar"):
+        scenarier(EXAMPLES, priser=[1], varde={})
 
 
 def test_cli_stress_test(tmp_path, capsys):
