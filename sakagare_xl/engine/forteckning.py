@@ -27,11 +27,12 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from collections.abc import Sequence
 from typing import Any
 
 from .format import kr, ore
 from .fordelning import fran_ore, prorata, till_ore, walk
-from .model import Arende, Fordran, Inskrivning
+from .model import Arende, Fordran, Forsaljning, Inskrivning
 from .rantesats import varningar as rantevarningar
 from .referensranta import Referensrantetabell
 from .resultat import FordranResultat, Rad, Resultat
@@ -708,4 +709,48 @@ def dubbelutrop_beslut(resultat: Resultat, ratt_id: str, bud_med: Decimal, bud_u
     return "upphor" if min(bud_utan, better) > min(bud_med, better) else "forbehall"
 
 
-__all__ = ["berakna", "dubbelutrop_beslut"]
+def avgor_dubbelutrop(resultat: Resultat, bud: Sequence[tuple[str | None, Decimal, Decimal]]) -> Resultat:
+    """The result after the dubbelutrop (UB 12 kap. 33 §, RULES §6): each entry of ``bud`` is (right id,
+    best bid with förbehåll, best bid without); the id ``None`` means every right the sakägarförteckning
+    flags ``dubbelutrop`` (the workbook's header holds one pair of bids for the property). A decided right
+    gets the status ``forbehall`` or ``upphor`` and its explanation says which bids decided it; every
+    decision is listed in ``extra["dubbelutrop"]``. The distribution is unchanged: a right gets no money.
+
+    >>> import datetime as dt
+    >>> from sakagare_xl.referensranta_data import las_tabell
+    >>> a = Arende(Forsaljning(utmatningsdag=dt.date(2018, 1, 1), fordelningsdag=dt.date(2018, 7, 1),
+    ...            referensranta=Decimal(2)),
+    ...        (Inskrivning("P1", 1990, "inteckning", Decimal(400000)), Inskrivning("H1", 1998, "hyresavtal"),
+    ...         Inskrivning("P2", 2001, "inteckning", Decimal(500000))),
+    ...        (Fordran("A", "A-bank", Decimal(400000), pantbrev=("P1",)),
+    ...         Fordran("C", "C-banken", Decimal(450000), pantbrev=("P2",), exekutionsfordran=True)))
+    >>> r = avgor_dubbelutrop(berakna(a, las_tabell()), [(None, Decimal(300000), Decimal(900000))])
+    >>> [x.status for x in r.rader if x.typ == "rattighet"], r.extra["dubbelutrop"][0]["beslut"]
+    (['upphor'], 'upphor')
+    """
+    import dataclasses
+
+    rows = list(resultat.rader)
+    beslut = []
+    for ratt_id, med, utan in bud:
+        if ratt_id is None:
+            targets = [r.ids[0] for r in rows if r.typ == "rattighet" and r.status == "dubbelutrop"]
+        else:
+            targets = [ratt_id]
+        for rid in targets:
+            b = dubbelutrop_beslut(resultat, rid, med, utan)
+            beslut.append({"ratt": rid, "bud_med": float(med), "bud_utan": float(utan), "beslut": b})
+            k = next(k for k, r in enumerate(rows) if r.typ == "rattighet" and rid in r.ids)
+            if rows[k].status != "dubbelutrop":
+                continue  # a right that needs no dubbelutrop keeps its status; the decision is listed only
+            sagt = "säljs med förbehåll" if b == "forbehall" else "säljs utan förbehåll, rättigheten upphör"
+            rows[k] = dataclasses.replace(rows[k], status=b,
+                                          text=f"{rows[k].forklaring} Dubbelutropet (bud med förbehåll {kr(med)}, utan "
+                                               f"förbehåll {kr(utan)}): {sagt}.")
+    extra = dict(resultat.extra)
+    if beslut:
+        extra["dubbelutrop"] = beslut
+    return dataclasses.replace(resultat, rader=tuple(rows), extra=extra)
+
+
+__all__ = ["berakna", "dubbelutrop_beslut", "avgor_dubbelutrop"]
