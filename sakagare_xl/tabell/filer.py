@@ -100,3 +100,23 @@ def stapel(total: int, desc: str, progress: bool | None, unit: str = "ärende"):
     if progress is None:
         progress = bool(getattr(sys.stderr, "isatty", lambda: False)())
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, delay=2, disable=not progress)
+
+
+def i_processer(out, items: list, work, extra: tuple, jobs: int, bar, most: int) -> None:
+    """Run ``work((chunk, *extra))`` over chunks of ``items`` (at most ``most`` each) in ``jobs`` processes
+    and extend ``out`` (a :class:`~.kolumner.Kolumner`) with each part in the items' order, moving ``bar``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, min(most, len(items) // (jobs * 4)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk, part in zip(chunks, pool.map(work, [(c, *extra) for c in chunks])):
+            out.extend(part)
+            bar.update(len(chunk))
+
+
+def med_fel(out, fel: list[tuple[str, str]]):
+    """``out`` with a row for each file that could not be read (``Fil``, ``Fel``), after the computed ones."""
+    for path, msg in fel:
+        out.add({"Fil": path, "Fel": msg})
+    return out

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 
-from .filer import berakna_fil, felmeddelande, hitta_filer, stapel
+from .filer import berakna_fil, felmeddelande, hitta_filer, i_processer, med_fel, stapel
 from .kolumner import TEXT, Kolumner, check_belopp
 from .resultat import ARENDE_KOLUMNER, FORDRAN_KOLUMNER, arende_rad, fordringar_kolumner
 
@@ -67,17 +66,10 @@ def sammanstall_kolumner(paths: Paths, *, per_fordran: bool = False, forklaring:
                 out.extend(_files(([fil], per_fordran, forklaring)))
                 bar.update(1)
         else:
-            size = max(1, min(100, len(filer) // (jobs * 4)))
-            chunks = [filer[i:i + size] for i in range(0, len(filer), size)]
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for chunk, part in zip(chunks, pool.map(_files, [(c, per_fordran, forklaring) for c in chunks])):
-                    out.extend(part)
-                    bar.update(len(chunk))
+            i_processer(out, filer, _files, (per_fordran, forklaring), jobs, bar, most=100)
     finally:
         bar.close()
-    for path, msg in fel:
-        out.add({"Fil": path, "Fel": msg})
-    return out
+    return med_fel(out, fel)
 
 
 def sammanstall(paths: Paths, *, per_fordran: bool = False, belopp: str = "decimal", forklaring: bool = False,

@@ -29,14 +29,13 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..engine.errors import OgiltigtVarde, SaknatVarde
 from ..engine.format import kr, ore, pct
 from ..engine.model import Arende, belopp as _belopp
-from .filer import felmeddelande, hitta_filer, las_arende, stapel
+from .filer import felmeddelande, hitta_filer, i_processer, las_arende, med_fel, stapel
 from .kolumner import BELOPP, FLAGGA, ORE_SUFFIX, PROCENT, TEXT, Kolumner, check_belopp
 
 PER = ("fordran", "arende")
@@ -227,17 +226,10 @@ def scenarier_kolumner(kallor: Any, *, priser: Iterable[Any] | None = None, andr
                 out.extend(_ett(namn, source, v, plan, tabell))
                 bar.update(1)
         else:
-            size = max(1, min(500, len(items) // (jobs * 4)))
-            chunks = [items[i:i + size] for i in range(0, len(items), size)]
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for chunk, part in zip(chunks, pool.map(_chunk, [(c, plan) for c in chunks])):
-                    out.extend(part)
-                    bar.update(len(chunk))
+            i_processer(out, items, _chunk, (plan,), jobs, bar, most=500)
     finally:
         bar.close()
-    for path, msg in fel:
-        out.add({"Fil": path, "Fel": msg})
-    return out
+    return med_fel(out, fel)
 
 
 def scenarier(kallor: Any, *, priser: Iterable[Any] | None = None, andringar: Iterable[Any] | None = None,
