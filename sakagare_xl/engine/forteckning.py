@@ -43,6 +43,7 @@ AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
 _ZERO = Decimal(0)
 _NO_CLAIMS: dict[str, list[Fordran]] = {}
+_MONEY_TYPES = frozenset(("fordran", "frl6", "overhypotek", "utmatt"))
 
 SLAGNAMN = {
     "servitut": "Servitut",
@@ -562,11 +563,17 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
                 kapitaldel=f.forrattningskostnader, slag="kostnader")
     exek_pos = None
     if b.exek is not None:
+        exek_id = b.exek.id
         for gi, group in enumerate(groups):
             for ui, unit in enumerate(group):
                 for ri, row in enumerate(unit):
-                    if exek_pos is None and row.andelar and any(cid == b.exek.id for cid, _ in row.andelar):
+                    if row.andelar and any(cid == exek_id for cid, _ in row.andelar):
                         exek_pos = (gi, ui, ri)
+                        break
+                if exek_pos is not None:
+                    break
+            if exek_pos is not None:
+                break
     if f.konkurs or exek_pos is None:
         cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} tas först" +
                      (" (konkurs)." if f.konkurs else "."))
@@ -581,37 +588,31 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
         groups.insert(cost_gi, [[cost]])
         exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
 
-    # protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §)
-    def better(gi: int, ui: int, ri: int) -> bool:
-        if exek_pos is None:
-            return True  # konkurs without sökande: the konkursbo ranks last
-        eg, eu, er = exek_pos
-        # rows before the sökande inside its own pantbrev (a first-hand claim before a second-hand one) are
-        # better only when that pantbrev has no equal-rank sibling: with one, they share with unprotected rows;
-        # and never a row attached at the same time as the sökande (equal rank, FRL 9 § 4 st.)
-        return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er and len(groups[eg]) == 1
-                                             and (exek_lika is None or groups[gi][ui][ri].lika != exek_lika))
-
-    exek_lika = None if exek_pos is None else groups[exek_pos[0]][exek_pos[1]][exek_pos[2]].lika
+    # protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
+    # before the sökande's is better (the costs' own group holds only the costs). Inside the sökande's group only
+    # rows before it in its own pantbrev (a first-hand claim before a second-hand one), and only when that
+    # pantbrev has no equal-rank sibling: with one, they share with unprotected rows; and never a row attached at
+    # the same time as the sökande (equal rank, FRL 9 § 4 st.). Konkurs without sökande: the konkursbo ranks
+    # last, everything is better.
+    # rights (RULES §6), in the same pass: förbehåll, upphör or dubbelutrop, by the protected money before them
+    eg, eu, er = exek_pos if exek_pos is not None else (len(groups), -1, -1)
+    exek_lika = None if exek_pos is None else groups[eg][eu][er].lika
     skydd = NOLL
     parts: list[_Rad] = []
-    for gi, group in enumerate(groups):
-        for ui, unit in enumerate(group):
-            for ri, row in enumerate(unit):
-                if row.typ == "kostnader" or better(gi, ui, ri):
-                    row.skyddad = True
-                    if row.formansratt:
-                        skydd += row.formansratt
-                        parts.append(row)
-    skydd_text = (_text_skydd, b.exek, parts, skydd)
-
-    # rights: förbehåll, upphör or dubbelutrop (RULES §6)
     money_before = False
     for gi, group in enumerate(groups):
         money_here = False
         for ui, unit in enumerate(group):
             for ri, row in enumerate(unit):
-                if row.typ == "rattighet":
+                if gi < eg or row.typ == "kostnader" or (
+                        gi == eg and ui == eu and ri < er and len(group) == 1
+                        and (exek_lika is None or row.lika != exek_lika)):
+                    row.skyddad = True
+                    if row.formansratt:
+                        skydd += row.formansratt
+                        parts.append(row)
+                typ = row.typ
+                if typ == "rattighet":
                     name = SLAGNAMN[row.slag]
                     if row.skyddad and money_before:
                         row.status = "dubbelutrop"
@@ -625,84 +626,89 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
                         row.status = "upphor"
                         row.text = (f"{name} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
                                     "försäljningen, om inte budet täcker allt med bättre rätt.")
-                elif row.skyddad and row.typ in ("fordran", "frl6", "overhypotek", "utmatt") and row.formansratt > 0:
+                elif row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
                     money_here = True
         money_before = money_before or money_here
+    skydd_text = (_text_skydd, b.exek, parts, skydd)
 
     # fördelning (RULES §7)
     medel = f.medel
-    paid_rows: dict[int, int] | None = None
+    paid: list[list[list[int]]] | None = None
     overskott = None
-    flat = [(gi, ui, ri, row) for gi, g in enumerate(groups) for ui, u in enumerate(g) for ri, row in enumerate(u)]
     if medel is not None:
         ents = [[_tiers(unit) for unit in group] for group in groups]
         paid, left = walk(ents, till_ore(medel))
-        paid_rows = {}
-        for gi, group in enumerate(paid):
-            for ui, unit in enumerate(group):
-                for ri, p in enumerate(unit):
-                    paid_rows[id(groups[gi][ui][ri])] = p
         overskott = fran_ore(left)
-        # a right ranking after the sökande is kept when the price covers everything before it
-        short_before = False
-        for gi, group in enumerate(groups):
-            for unit in group:
-                for row in unit:
-                    if row.typ == "rattighet" and row.status == "upphor" and not short_before:
-                        row.status = "forbehall"
-                        row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
-            short_before = short_before or any(
-                paid_rows[id(r)] < till_ore(r.formansratt) for unit in group for r in unit)
 
-    # shape the public rows
+    # shape the public rows, in one pass with what follows from the payments: a right ranking after the sökande
+    # is kept when the price covers everything before it; what each claim has priority for and receives
     rader: list[Rad] = []
     block_members: dict[int, list[Rad]] = {}  # id(block) -> its rows so far, to point them at the block's post
     received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    enhet = 0
-    prev = None
-    for nr, (gi, ui, ri, row) in enumerate(flat, start=1):
-        if (gi, ui) != prev:
-            enhet += 1
-            prev = (gi, ui)
-        utfaller = None
-        text = row.text
-        if paid_rows is not None:
-            utfaller = fran_ore(paid_rows[id(row)])
-            rest = utfaller
-            for cid, amt in row.andelar:
-                x = min(rest, amt)
-                received[cid] += x
-                rest -= x
-            text = (_text_rad, row.text, row, utfaller)
-        # the block's pantbrev are listed once, on its last row (the post); every row of it points there
-        last_of_block = bool(row.block) and row.ids[0] == row.block[-1]
-        rad = Rad(
-            nr=nr, ordning=gi + 1, typ=row.typ, ids=row.ids,
-            fordran_ids=tuple(cid for cid, _ in row.andelar), sakagare=row.sakagare,
-            formansratt=row.formansratt, kapitaldel=ore(row.kapitaldel), tillagg=row.tillagg,
-            tillagg_tak=None if row.tak_belopp is None else ore(row.ceiling), skyddad=row.skyddad, status=row.status,
-            text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag,
-            block=row.block if last_of_block else (), block_formansratt=row.block_formansratt, utfaller=utfaller,
-        )
-        if row.block:
-            members = block_members.setdefault(id(row.block), [])
-            members.append(rad)
-            if last_of_block:
-                for m in members:
-                    m.block_nr = nr
-        rader.append(rad)
-
     formansratt: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    for r in rader:
-        for cid, a in r.andelar:
-            formansratt[cid] += a
+    agarhypotek = NOLL
+    short_before = False
+    enhet = 0
+    nr = 0
+    for gi, group in enumerate(groups):
+        ordning = gi + 1
+        paid_group = None if paid is None else paid[gi]
+        if paid is not None and not short_before:
+            for unit in group:
+                for row in unit:
+                    if row.typ == "rattighet" and row.status == "upphor":
+                        row.status = "forbehall"
+                        row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
+        short_here = False
+        for ui, unit in enumerate(group):
+            enhet += 1
+            paid_unit = None if paid_group is None else paid_group[ui]
+            for ri, row in enumerate(unit):
+                nr += 1
+                utfaller = None
+                text = row.text
+                andelar = row.andelar
+                if paid_unit is not None:
+                    p = paid_unit[ri]
+                    if not short_here and p < till_ore(row.formansratt):
+                        short_here = True
+                    utfaller = fran_ore(p)
+                    rest = utfaller
+                    for cid, amt in andelar:
+                        x = min(rest, amt)
+                        received[cid] += x
+                        rest -= x
+                    text = (_text_rad, row.text, row, utfaller)
+                    if row.typ == "agarhypotek":
+                        agarhypotek = agarhypotek + utfaller
+                for cid, amt in andelar:
+                    formansratt[cid] += amt
+                # the block's pantbrev are listed once, on its last row (the post); every row of it points there
+                blk = row.block
+                last_of_block = bool(blk) and row.ids[0] == blk[-1]
+                rad = Rad(
+                    nr, ordning, row.typ, row.ids, tuple([cid for cid, _ in andelar]), row.sakagare,
+                    row.formansratt, ore(row.kapitaldel), row.tillagg,
+                    None if row.tak_belopp is None else ore(row.ceiling), row.skyddad, row.status,
+                    text, enhet, tuple(andelar), row.slag,
+                    blk if last_of_block else (), row.block_formansratt, None, utfaller,
+                )
+                if blk:
+                    members = block_members.setdefault(id(blk), [])
+                    members.append(rad)
+                    if last_of_block:
+                        for m in members:
+                            m.block_nr = nr
+                rader.append(rad)
+        short_before = short_before or short_here
+
     fordringar = []
     for c in b.claims:
         fr = formansratt[c.id]
         kap, ranta, kost = ore(c.kapital), ore(c.ranta), ore(c.kostnader)
         total = kap + ranta + kost
         kwargs: dict[str, Any] = {}
-        if paid_rows is not None:
+        if paid is not None:
             u = received[c.id]
             # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
             rest = u
@@ -719,12 +725,11 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
             exekutionsfordran=c.exekutionsfordran, text=(_text_fordran_resultat, c, fr, kwargs), **kwargs))
 
     warnings = _warnings(b)
-    agarhypotek = None
-    if medel is not None:
-        agarhypotek = sum((r.utfaller for r in rader if r.typ == "agarhypotek"), NOLL)
-        if medel < skydd:
-            warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
-                            "får inte antas (UB 12 kap. 29 §).")
+    if medel is None:
+        agarhypotek = None
+    elif medel < skydd:
+        warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
+                        "får inte antas (UB 12 kap. 29 §).")
     return Resultat(
         fastighet=f.fastighet, rader=tuple(rader), fordringar=tuple(fordringar), skyddsbelopp=skydd,
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
