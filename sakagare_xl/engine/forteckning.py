@@ -26,11 +26,11 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .format import kr, ore
+from .format import ORE, kr, ore
 from .fordelning import fran_ore, prorata, till_ore, walk
 from .model import Arende, Fordran, Inskrivning
 from .rantesats import varningar as rantevarningar
@@ -184,7 +184,25 @@ class _Berakning:
         the block. A right in between breaks it unless ``rattighet_bryter_block`` is false."""
         block_of: dict[str, list[str]] = {}
         open_blocks: dict[tuple[str, ...], list[str]] = {}
+        bryter = self.f.rattighet_bryter_block
+        by_pantbrev = self.by_pantbrev
         for group in groups:
+            if len(group) == 1:
+                # one registration or claim alone at its rank (the common case): the general steps below, shortened
+                kind, obj = group[0]
+                if kind == "insk" and obj.ar_inteckning:
+                    claims = by_pantbrev.get(obj.id, _NO_CLAIMS).get("pantbrev")
+                    if claims:
+                        h = (claims[0].id,) if len(claims) == 1 else tuple([c.id for c in claims])
+                        blk = open_blocks.get(h) or []
+                        blk.append(obj.id)
+                        block_of[obj.id] = blk
+                        open_blocks = {h: blk}
+                        continue
+                elif kind == "insk" and not bryter:
+                    continue  # a right alone does not break a block
+                open_blocks = {}
+                continue
             only_rights = all(k == "insk" and not o.ar_inteckning for k, o in group)
             if only_rights and not self.f.rattighet_bryter_block:
                 continue
@@ -221,30 +239,31 @@ class _Berakning:
         eligible = on.get("pantbrev")
         if eligible:
             remaining = self.remaining
-            row = _Rad("fordran", (pid,), eligible[0].borgenar, slag="inteckning")
             blk = block_of.get(pid, (pid,))
             if len(eligible) == 1 and len(blk) == 1:
                 # one claim, a pantbrev of its own (the common case): the general steps below, written out with
                 # the same arithmetic (``0 + x`` is what ``sum`` of one amount computes)
-                cid = eligible[0].id
+                c = eligible[0]
+                cid = c.id
                 need_before = 0 + remaining[cid]
                 a = max(min(need_before, left), _ZERO)
                 remaining[cid] = need_before - a
                 left -= a
-                row.kapitaldel = p.belopp - left
-                row.tak_belopp = p.belopp
-                row.ceiling = ceiling = p.belopp * FAST_PROCENT / 100 + p.belopp * self.faktor
+                belopp = p.belopp
+                ceiling = belopp * FAST_PROCENT / 100 + belopp * self.faktor
                 need = 0 + remaining[cid]
-                t = ore(min(need, max(ceiling, _ZERO)))
-                a2 = max(min(remaining[cid], t), _ZERO)
-                remaining[cid] -= a2
-                row.tillagg = t
-                share = ore(a + a2)
-                row.andelar = [(cid, share)]
-                row.formansratt = NOLL + share
+                t = min(need, max(ceiling, _ZERO)).quantize(ORE, ROUND_HALF_UP)
+                a2 = max(min(need, t), _ZERO)
+                remaining[cid] = need - a2
+                share = (a + a2).quantize(ORE, ROUND_HALF_UP)
+                # typ, ids, sakagare, andelar, formansratt, kapitaldel, tillagg, tak_belopp, ceiling, slag
+                row = _Rad("fordran", (pid,), c.borgenar, [(cid, share)], NOLL + share, belopp - left, t, belopp,
+                           ceiling, "inteckning")
                 row.text = (_text_fordran, self, p, row, need_before, blk)
                 rows.append(row)
                 eligible = None
+            else:
+                row = _Rad("fordran", (pid,), eligible[0].borgenar, slag="inteckning")
         if eligible:
             need_before = sum(self.remaining[c.id] for c in eligible)
             for c in eligible:
@@ -289,7 +308,8 @@ class _Berakning:
         if attached:
             left = self.attached_rows(p, attached, left, rows)
         if left > 0:
-            row = _Rad("agarhypotek", (p.id,), AGAREN, kapitaldel=left, formansratt=ore(left), slag="inteckning")
+            row = _Rad("agarhypotek", (pid,), AGAREN, [], left.quantize(ORE, ROUND_HALF_UP), left, NOLL, None, NOLL,
+                       "inteckning")
             row.text = (_text_agarhypotek, p, left)
             rows.append(row)
         return rows
@@ -468,13 +488,13 @@ def _text_skydd(exek: Fordran | None, parts: list[_Rad], skydd: Decimal) -> str:
     return text + f" (UB 12 kap. 29 §): {terms or '0'} = {kr(skydd)}."
 
 
-def _text_fordran_resultat(c: Fordran, fr: Decimal, outcome: dict[str, Any]) -> str:
+def _text_fordran_resultat(c: Fordran, fr: Decimal, utfaller: Decimal | None, brist: Decimal | None) -> str:
     text = f"{c.borgenar}: fordran {kr(c.belopp)}, varav {kr(fr)} med förmånsrätt"
     if fr < c.belopp:
         text += f"; {kr(c.belopp - fr)} utanför pantbreven"
-    if outcome:
-        text += f"; utfaller {kr(outcome['utfaller'])}, brist {kr(outcome['brist'])}"
-        if outcome["brist"]:
+    if utfaller is not None:
+        text += f"; utfaller {kr(utfaller)}, brist {kr(brist)}"
+        if brist:
             text += (" (kvarstår som personlig fordran mot gäldenären)" if c.personligt_ansvar
                      else " (förlust för borgenären: inget personligt ansvar)")
     return text + "."
@@ -483,6 +503,8 @@ def _text_fordran_resultat(c: Fordran, fr: Decimal, outcome: dict[str, Any]) -> 
 def _tiers(unit: list[_Rad]) -> list[list[int]]:
     """A pantbrev's rows as the walk takes them: tiers paid one after the other, the rows of a tier (claims
     attached at one time) sharing pro rata (RULES §7 p. 3, FRL 9 § 4 st.)."""
+    if len(unit) == 1:
+        return [[till_ore(unit[0].formansratt)]]
     tiers: list[list[int]] = []
     last = None
     for r in unit:
@@ -631,17 +653,11 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
         money_before = money_before or money_here
     skydd_text = (_text_skydd, b.exek, parts, skydd)
 
-    # fördelning (RULES §7)
+    # fördelning (RULES §7), group by group as the money walks down (fordelning.walk, one group at a time), in one
+    # pass with the public rows: a right ranking after the sökande is kept when the price covers everything before
+    # it; what each claim has priority for and receives
     medel = f.medel
-    paid: list[list[list[int]]] | None = None
-    overskott = None
-    if medel is not None:
-        ents = [[_tiers(unit) for unit in group] for group in groups]
-        paid, left = walk(ents, till_ore(medel))
-        overskott = fran_ore(left)
-
-    # shape the public rows, in one pass with what follows from the payments: a right ranking after the sökande
-    # is kept when the price covers everything before it; what each claim has priority for and receives
+    left = None if medel is None else till_ore(medel)
     rader: list[Rad] = []
     block_members: dict[int, list[Rad]] = {}  # id(block) -> its rows so far, to point them at the block's post
     received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
@@ -652,14 +668,27 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     nr = 0
     for gi, group in enumerate(groups):
         ordning = gi + 1
-        paid_group = None if paid is None else paid[gi]
-        if paid is not None and not short_before:
-            for unit in group:
-                for row in unit:
-                    if row.typ == "rattighet" and row.status == "upphor":
-                        row.status = "forbehall"
-                        row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
+        paid_group = None
         short_here = False
+        check = True  # whether a row's payment must still be compared with its förmånsrätt
+        if left is not None:
+            if len(group) == 1 and len(group[0]) == 1:
+                # one row alone at its rank: what ``walk`` pays it
+                e = till_ore(group[0][0].formansratt)
+                pay = e if left >= e else (0 if left <= 0 else left)
+                left -= pay
+                paid_group = [[pay]]
+                short_here = pay < e
+                check = False
+            else:
+                paid, left = walk([[_tiers(unit) for unit in group]], left)
+                paid_group = paid[0]
+            if not short_before:
+                for unit in group:
+                    for row in unit:
+                        if row.typ == "rattighet" and row.status == "upphor":
+                            row.status = "forbehall"
+                            row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
         for ui, unit in enumerate(group):
             enhet += 1
             paid_unit = None if paid_group is None else paid_group[ui]
@@ -669,10 +698,10 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
                 text = row.text
                 andelar = row.andelar
                 if paid_unit is not None:
-                    p = paid_unit[ri]
-                    if not short_here and p < till_ore(row.formansratt):
+                    pay = paid_unit[ri]
+                    if check and not short_here and pay < till_ore(row.formansratt):
                         short_here = True
-                    utfaller = fran_ore(p)
+                    utfaller = fran_ore(pay)
                     rest = utfaller
                     for cid, amt in andelar:
                         x = min(rest, amt)
@@ -705,24 +734,26 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     fordringar = []
     for c in b.claims:
         fr = formansratt[c.id]
-        kap, ranta, kost = ore(c.kapital), ore(c.ranta), ore(c.kostnader)
+        kap, ranta, kost = c.kapital.quantize(ORE, ROUND_HALF_UP), c.ranta.quantize(ORE, ROUND_HALF_UP), \
+            c.kostnader.quantize(ORE, ROUND_HALF_UP)  # ore(), inline: 3 a claim
         total = kap + ranta + kost
-        kwargs: dict[str, Any] = {}
-        if paid is not None:
-            u = received[c.id]
-            # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
-            rest = u
-            x_kost = min(rest, kost)
-            rest -= x_kost
-            x_ranta = min(rest, ranta)
-            rest -= x_ranta
-            x_kap = min(rest, kap)
-            kwargs = dict(utfaller=u, brist=max(total - u, NOLL), brist_kostnader=kost - x_kost,
-                          brist_ranta=ranta - x_ranta, brist_kapital=kap - x_kap)
+        if medel is None:
+            fordringar.append(FordranResultat(
+                c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                (_text_fordran_resultat, c, fr, None, None)))
+            continue
+        u = received[c.id]
+        # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
+        rest = u
+        x_kost = min(rest, kost)
+        rest -= x_kost
+        x_ranta = min(rest, ranta)
+        rest -= x_ranta
+        x_kap = min(rest, kap)
+        brist = max(total - u, NOLL)
         fordringar.append(FordranResultat(
-            id=c.id, borgenar=c.borgenar, fordran=total, kapital=kap, ranta=ranta,
-            kostnader=kost, formansratt=fr, personligt_ansvar=c.personligt_ansvar,
-            exekutionsfordran=c.exekutionsfordran, text=(_text_fordran_resultat, c, fr, kwargs), **kwargs))
+            c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+            (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta, kap - x_kap))
 
     warnings = _warnings(b)
     if medel is None:
@@ -733,7 +764,8 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     return Resultat(
         fastighet=f.fastighet, rader=tuple(rader), fordringar=tuple(fordringar), skyddsbelopp=skydd,
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
-        varningar=tuple(warnings), medel=None if medel is None else ore(medel), overskott=overskott,
+        varningar=tuple(warnings), medel=None if medel is None else ore(medel),
+        overskott=None if left is None else fran_ore(left),
         agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=skydd_text,
     )
 
