@@ -132,7 +132,10 @@ class _Berakning:
             posts.append(((1, i.rangdag, 1, i.ordning or 0, 0), n, "insk", i)); n += 1
         for c in self.claims:
             secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1
-            att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
+            if c.utmatningsdag is None and not c.exekutionsfordran:
+                att = None  # what utmatning_av_fastigheten gives such a claim
+            else:
+                att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
             if att is not None:
                 # FRL 8 §: the utmätning gives priority (to the part the pantbrev do not cover); FRL 9 § 3 st. and
                 # UB 4 kap. 30 § 4 st.: before every inteckning and right sought on its inskrivningsdag or later;
@@ -142,7 +145,7 @@ class _Berakning:
             elif not secured:
                 key = (1, c.rangdag, 2, 0, 0) if c.rangdag is not None else (2,)
                 posts.append((key, n, "oprioriterad", c)); n += 1
-        posts.sort(key=lambda p: (p[0], p[1]))
+        posts.sort()  # by (key, n): n is unique, so the kind and the object are never compared
         groups: list[list[tuple[str, object]]] = []
         last = None
         for key, _, kind, obj in posts:
@@ -679,6 +682,22 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
                 left -= pay
                 paid_group = [[pay]]
                 short_here = pay < e
+                check = False
+            elif len(group) == 1 and all(r.lika is None for r in group[0]):
+                # one pantbrev alone at its rank, its rows paid one after the other (no rows of equal rank inside
+                # it): what ``walk`` pays them
+                es = [till_ore(r.formansratt) for r in group[0]]
+                total = sum(es)
+                pay = total if left >= total else (0 if left <= 0 else left)
+                left -= pay
+                paid_unit = []
+                for e in es:
+                    x = min(e, pay)
+                    paid_unit.append(x)
+                    pay -= x
+                    if x < e:
+                        short_here = True
+                paid_group = [paid_unit]
                 check = False
             else:
                 paid, left = walk([[_tiers(unit) for unit in group]], left)
