@@ -720,25 +720,28 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
                     pay = paid_unit[ri]
                     if check and not short_here and pay < till_ore(row.formansratt):
                         short_here = True
-                    utfaller = fran_ore(pay)
+                    utfaller = Decimal(pay).scaleb(-2)  # fran_ore
                     rest = utfaller
                     for cid, amt in andelar:
                         x = min(rest, amt)
                         received[cid] += x
                         rest -= x
+                        formansratt[cid] += amt
                     text = (_text_rad, row.text, row, utfaller)
                     if row.typ == "agarhypotek":
                         agarhypotek = agarhypotek + utfaller
-                for cid, amt in andelar:
-                    formansratt[cid] += amt
+                else:
+                    for cid, amt in andelar:
+                        formansratt[cid] += amt
                 # the block's pantbrev are listed once, on its last row (the post); every row of it points there
                 blk = row.block
                 last_of_block = bool(blk) and row.ids[0] == blk[-1]
                 rad = Rad(
-                    nr, ordning, row.typ, row.ids, tuple([cid for cid, _ in andelar]), row.sakagare,
-                    row.formansratt, ore(row.kapitaldel), row.tillagg,
-                    None if row.tak_belopp is None else ore(row.ceiling), row.skyddad, row.status,
-                    text, enhet, tuple(andelar), row.slag,
+                    nr, ordning, row.typ, row.ids,
+                    (andelar[0][0],) if len(andelar) == 1 else tuple([cid for cid, _ in andelar]), row.sakagare,
+                    row.formansratt, row.kapitaldel.quantize(ORE, ROUND_HALF_UP), row.tillagg,
+                    None if row.tak_belopp is None else row.ceiling.quantize(ORE, ROUND_HALF_UP), row.skyddad,
+                    row.status, text, enhet, tuple(andelar), row.slag,
                     blk if last_of_block else (), row.block_formansratt, None, utfaller,
                 )
                 if blk:
