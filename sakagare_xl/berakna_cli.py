@@ -50,24 +50,28 @@ def _rate(text: str) -> Decimal:
 
 
 def load(path: str) -> tuple[object, list]:
-    """The case (and any dubbelutrop bids) from a case file or a filled workbook."""
+    """The case and its dubbelutrop bids, (right id or ``None`` = every right needing dubbelutrop, bid with
+    förbehåll, bid without), from a case file or a filled workbook (its header's two bid cells)."""
     from .case_io import arende_fran_dict, dubbelutrop_fran_dict, las_fil
+    from .engine.model import belopp
 
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
-        from .template.reader import read_arende
+        from .template.reader import read_case
 
-        return read_arende(path), []
+        return read_case(path)
     data = las_fil(path)
-    return arende_fran_dict(data), dubbelutrop_fran_dict(data)
+    bids = [(ratt, belopp(med, "bud_med", "dubbelutrop"), belopp(utan, "bud_utan", "dubbelutrop"))
+            for ratt, med, utan in dubbelutrop_fran_dict(data)]
+    return arende_fran_dict(data), bids
 
 
 def compute(path: str, referensranta: Decimal | None = None) -> Resultat:
     """Compute the result of the case in ``path`` with the shipped referensränta table, or with the fixed
-    ``referensranta`` (percent) from the command line, which replaces the case's own."""
+    ``referensranta`` (percent) from the command line, which replaces the case's own; a dubbelutrop with
+    bids is decided (the right's status becomes förbehåll or upphör, UB 12 kap. 33 §)."""
     import dataclasses
 
-    from .engine import berakna, dubbelutrop_beslut
-    from .engine.model import belopp
+    from .engine import avgor_dubbelutrop, berakna
     from .referensranta_data import las_tabell
 
     arende, bids = load(path)
@@ -76,12 +80,7 @@ def compute(path: str, referensranta: Decimal | None = None) -> Resultat:
             arende, forsaljning=dataclasses.replace(arende.forsaljning, referensranta=referensranta))
     res = berakna(arende, las_tabell())
     if bids:
-        res.extra["dubbelutrop"] = [
-            {"ratt": ratt, "bud_med": float(med), "bud_utan": float(utan),
-             "beslut": dubbelutrop_beslut(res, ratt, belopp(med, "bud_med", "dubbelutrop"),
-                                          belopp(utan, "bud_utan", "dubbelutrop"))}
-            for ratt, med, utan in bids
-        ]
+        res = avgor_dubbelutrop(res, bids)
     return res
 
 

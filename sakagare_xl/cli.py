@@ -16,6 +16,7 @@ SUBCOMMANDS = (
     "sakagare_xl.berakna_cli",
     "sakagare_xl.template.cli",
     "sakagare_xl.recalc.cli",
+    "sakagare_xl.tabell.cli",
     "sakagare_xl.doctor",
 )
 

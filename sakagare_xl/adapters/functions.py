@@ -213,13 +213,15 @@ def _relocate_engine_error(exc: SakagareError, omrade: Omrade, pris: Decimal | N
 
 
 def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
-    from ..engine import berakna
+    from ..engine import avgor_dubbelutrop, berakna
 
     arende = omrade.med_pris(pris)
     try:
         res = berakna(arende, _tabell())
     except SakagareError as exc:
         raise _relocate_engine_error(exc, omrade, pris) from None
+    if omrade.dubbelutrop:  # the header's bids decide every dubbelutrop: status förbehåll or upphör
+        res = avgor_dubbelutrop(res, omrade.dubbelutrop)
     prissatt = res.medel is not None
     index = {r.inskrivning: k for k, r in enumerate(omrade.rader) if r.inskrivning}
     claim_row = {r.fordran: k for k, r in enumerate(omrade.rader) if r.fordran}

@@ -79,6 +79,9 @@ HEADER_LABELS: dict[str, str] = {
     "Sökande": "sokande",
     "Rättighet bryter block": "rattighet_bryter_block",
     "Utmätningens inskrivningsdag": "utmatning_inskrivningsdag",
+    # the dubbelutrop's two best bids (UB 12 kap. 33 §), for every right that needs one
+    "Bud med förbehåll": "bud_med",
+    "Bud utan förbehåll": "bud_utan",
 }
 
 #: table heading (as the template writes it) → key
@@ -192,6 +195,9 @@ class Omrade:
     lista: tuple[Listrad, ...] = ()
     sokande: str = ""
     topleft: tuple[int, int] | None = None
+    dubbelutrop: tuple[tuple[str | None, Decimal, Decimal], ...] = ()
+    """the header's bids (``Bud med förbehåll``, ``Bud utan förbehåll``) as one entry for every right that
+    needs dubbelutrop, (``None``, bid with, bid without); empty without bids (docs/layout.md)"""
     _platser: dict[str, int] = field(default_factory=dict, repr=False)
     _huvud: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -481,6 +487,7 @@ def _las_arende(
 ) -> Omrade:
     header, where = _header(rows, header_rows, plats)
     forsaljning, sokande = _forsaljning(header, where, plats)
+    dubbelutrop = _bud(header, where, plats)
 
     inskrivningar: list[Inskrivning] = []
     fordringar: list[Fordran] = []
@@ -597,9 +604,29 @@ def _las_arende(
         arende=arende,
         sokande=sokande,
         topleft=tl,
+        dubbelutrop=dubbelutrop,
         _platser=platser,
         _huvud={key: plats.header(r, DISPLAY[key]) for key, r in where.items()},
     )
+
+
+def _bud(values: dict[str, Any], where: dict[str, int], plats: _Plats) -> tuple[tuple[None, Decimal, Decimal], ...]:
+    """The dubbelutrop's bids from the header: both cells or neither (UB 12 kap. 33 §: the property is called
+    with and without förbehåll, and the two best bids decide)."""
+    bud = {}
+    for key in ("bud_med", "bud_utan"):
+        if key in values:
+            bud[key] = to_decimal(values[key], plats.header(where[key], DISPLAY[key]), allow_blank=True,
+                                  what="budet")
+    med, utan = bud.get("bud_med"), bud.get("bud_utan")
+    if med is None and utan is None:
+        return ()
+    if med is None or utan is None:
+        saknas, finns = ("bud_med", "bud_utan") if med is None else ("bud_utan", "bud_med")
+        plats_saknas = plats.header(where[saknas], DISPLAY[saknas]) if saknas in where else f"huvudet (ingen rad {DISPLAY[saknas]})"
+        raise SaknatVarde(f"ett dubbelutrop har två bud: {DISPLAY[finns]} är ifyllt, men inte {DISPLAY[saknas]}.",
+                          None, plats_saknas)
+    return ((None, med, utan),)
 
 
 #: engine field names → table column keys (for relocating the engine's errors)

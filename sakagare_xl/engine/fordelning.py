@@ -82,6 +82,13 @@ def walk(groups: Sequence[Sequence[Sequence[Sequence[int]]]], money: int) -> tup
     out: list[list[list[int]]] = []
     left = money
     for group in groups:
+        if len(group) == 1 and len(group[0]) == 1 and len(group[0][0]) == 1:
+            # one row alone at its rank (the common case): what ``prorata([e], left)`` and the tier give
+            e = group[0][0][0]
+            p = e if left >= e else (0 if left <= 0 else left)
+            left -= p
+            out.append([[p]])
+            continue
         unit_totals = [sum(sum(t) for t in u) for u in group]
         unit_pay = prorata(unit_totals, left)
         left -= sum(unit_pay)

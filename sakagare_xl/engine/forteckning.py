@@ -24,22 +24,27 @@ Lawline 15971 (E2): costs 5 000 before D, A 85 000 + ägarhypotek 5 000, B 75 00
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from collections.abc import Sequence
 from typing import Any
 
-from .format import kr, ore
+from .format import ORE, kr, ore
 from .fordelning import fran_ore, prorata, till_ore, walk
-from .model import Arende, Fordran, Inskrivning
+from .model import Arende, Fordran, Forsaljning, Inskrivning
 from .rantesats import varningar as rantevarningar
 from .referensranta import Referensrantetabell
 from .resultat import FordranResultat, Rad, Resultat
-from .tillagg import Period, Tak, fast_tak, perioder, rantefaktor
+from .tillagg import FAST_PROCENT, Period, Tak, fast_tak, perioder, rantefaktor
 from .validering import validera
 
 AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
+_ZERO = Decimal(0)
+_NO_CLAIMS: dict[str, list[Fordran]] = {}
+_MONEY_TYPES = frozenset(("fordran", "frl6", "overhypotek", "utmatt"))
 
 SLAGNAMN = {
     "servitut": "Servitut",
@@ -61,7 +66,7 @@ class _Rad:
     formansratt: Decimal = NOLL
     kapitaldel: Decimal = NOLL
     tillagg: Decimal = NOLL
-    tak: Tak | None = None
+    tak_belopp: Decimal | None = None  # the amount the tillägg ceiling is computed on (the block's), on its post
     ceiling: Decimal = NOLL
     slag: str = ""
     block: tuple[str, ...] = ()
@@ -128,7 +133,10 @@ class _Berakning:
             posts.append(((1, i.rangdag, 1, i.ordning or 0, 0), n, "insk", i)); n += 1
         for c in self.claims:
             secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1
-            att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
+            if c.utmatningsdag is None and not c.exekutionsfordran:
+                att = None  # what utmatning_av_fastigheten gives such a claim
+            else:
+                att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
             if att is not None:
                 # FRL 8 §: the utmätning gives priority (to the part the pantbrev do not cover); FRL 9 § 3 st. and
                 # UB 4 kap. 30 § 4 st.: before every inteckning and right sought on its inskrivningsdag or later;
@@ -138,7 +146,7 @@ class _Berakning:
             elif not secured:
                 key = (1, c.rangdag, 2, 0, 0) if c.rangdag is not None else (2,)
                 posts.append((key, n, "oprioriterad", c)); n += 1
-        posts.sort(key=lambda p: (p[0], p[1]))
+        posts.sort()  # by (key, n): n is unique, so the kind and the object are never compared
         groups: list[list[tuple[str, object]]] = []
         last = None
         for key, _, kind, obj in posts:
@@ -180,7 +188,25 @@ class _Berakning:
         the block. A right in between breaks it unless ``rattighet_bryter_block`` is false."""
         block_of: dict[str, list[str]] = {}
         open_blocks: dict[tuple[str, ...], list[str]] = {}
+        bryter = self.f.rattighet_bryter_block
+        by_pantbrev = self.by_pantbrev
         for group in groups:
+            if len(group) == 1:
+                # one registration or claim alone at its rank (the common case): the general steps below, shortened
+                kind, obj = group[0]
+                if kind == "insk" and obj.ar_inteckning:
+                    claims = by_pantbrev.get(obj.id, _NO_CLAIMS).get("pantbrev")
+                    if claims:
+                        h = (claims[0].id,) if len(claims) == 1 else tuple([c.id for c in claims])
+                        blk = open_blocks.get(h) or []
+                        blk.append(obj.id)
+                        block_of[obj.id] = blk
+                        open_blocks = {h: blk}
+                        continue
+                elif kind == "insk" and not bryter:
+                    continue  # a right alone does not break a block
+                open_blocks = {}
+                continue
             only_rights = all(k == "insk" and not o.ar_inteckning for k, o in group)
             if only_rights and not self.f.rattighet_bryter_block:
                 continue
@@ -211,17 +237,44 @@ class _Berakning:
         """The rows of one pantbrev: its first-hand creditor (capital, and the tillägg if it ends a block),
         second-hand pledgees and attaching creditors from the ägarhypotek, then the owner."""
         rows: list[_Rad] = []
+        pid = p.id
         left = p.belopp
-        eligible = self.claims_on(p.id)
+        on = self.by_pantbrev.get(pid, _NO_CLAIMS)
+        eligible = on.get("pantbrev")
         if eligible:
-            row = _Rad("fordran", (p.id,), eligible[0].borgenar, slag="inteckning")
+            remaining = self.remaining
+            blk = block_of.get(pid, (pid,))
+            if len(eligible) == 1 and len(blk) == 1:
+                # one claim, a pantbrev of its own (the common case): the general steps below, written out with
+                # the same arithmetic (``0 + x`` is what ``sum`` of one amount computes)
+                c = eligible[0]
+                cid = c.id
+                need_before = 0 + remaining[cid]
+                a = max(min(need_before, left), _ZERO)
+                remaining[cid] = need_before - a
+                left -= a
+                belopp = p.belopp
+                ceiling = belopp * FAST_PROCENT / 100 + belopp * self.faktor
+                need = 0 + remaining[cid]
+                t = min(need, max(ceiling, _ZERO)).quantize(ORE, ROUND_HALF_UP)
+                a2 = max(min(need, t), _ZERO)
+                remaining[cid] = need - a2
+                share = (a + a2).quantize(ORE, ROUND_HALF_UP)
+                # typ, ids, sakagare, andelar, formansratt, kapitaldel, tillagg, tak_belopp, ceiling, slag
+                row = _Rad("fordran", (pid,), c.borgenar, [(cid, share)], NOLL + share, belopp - left, t, belopp,
+                           ceiling, "inteckning")
+                row.text = (_text_fordran, self, p, row, need_before, blk)
+                rows.append(row)
+                eligible = None
+            else:
+                row = _Rad("fordran", (pid,), eligible[0].borgenar, slag="inteckning")
+        if eligible:
             need_before = sum(self.remaining[c.id] for c in eligible)
             for c in eligible:
                 a = self.take(c.id, left)
                 left -= a
                 row.andelar.append((c.id, a))
             row.kapitaldel = p.belopp - left
-            blk = block_of.get(p.id, (p.id,))
             if len(blk) > 1:
                 row.block = blk
             if blk[-1] == p.id:
@@ -229,8 +282,8 @@ class _Berakning:
                 bsum = p.belopp if len(blk) == 1 else sum(self.insk[b].belopp for b in blk)
                 blk_claims = eligible
                 need = sum(self.remaining[c.id] for c in blk_claims)
-                row.tak = Tak(bsum, self.perioder, self.faktor)
-                row.ceiling = row.tak.tak
+                row.tak_belopp = bsum
+                row.ceiling = bsum * FAST_PROCENT / 100 + bsum * self.faktor  # Tak.tak, the Tak built when read
                 t = ore(min(need, max(row.ceiling, Decimal(0))))
                 rest = t
                 for c in blk_claims:
@@ -247,7 +300,7 @@ class _Berakning:
             row.formansratt = sum((a for _, a in row.andelar), NOLL)
             row.text = (_text_fordran, self, p, row, need_before, blk)
             rows.append(row)
-        for c in self.claims_on(p.id, "overhypotek"):
+        for c in on.get("overhypotek", ()):
             need = self.remaining[c.id]
             a = self.take(c.id, left)
             left -= a
@@ -255,11 +308,12 @@ class _Berakning:
             row.formansratt = ore(a)
             row.text = (_text_andrahand, p, row, need, a + left, None, 0)
             rows.append(row)
-        attached = self.claims_on(p.id, "utmatta_pantbrev")
+        attached = on.get("utmatta_pantbrev")
         if attached:
             left = self.attached_rows(p, attached, left, rows)
         if left > 0:
-            row = _Rad("agarhypotek", (p.id,), AGAREN, kapitaldel=left, formansratt=ore(left), slag="inteckning")
+            row = _Rad("agarhypotek", (pid,), AGAREN, [], left.quantize(ORE, ROUND_HALF_UP), left, NOLL, None, NOLL,
+                       "inteckning")
             row.text = (_text_agarhypotek, p, left)
             rows.append(row)
         return rows
@@ -348,17 +402,18 @@ def _text_fordran(b: "_Berakning", p: Inskrivning, row: _Rad, need_before: Decim
     text = f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}"
     if row.kapitaldel == p.belopp and need_before > p.belopp:
         text += f" > {kr(p.belopp)}"
-    if row.tak is None:
+    tak = None if row.tak_belopp is None else Tak(row.tak_belopp, b.perioder, b.faktor)
+    if tak is None:
         # name the block by its last pantbrev only: a row's explanation never lists the whole block
         text += f"; pantbrevet ingår i blocket som slutar med pantbrev {blk[-1]}, där tillägget placeras"
     else:
-        ceiling = row.tak.tak
+        ceiling = tak.tak
         if len(blk) > 1:
-            text = (f"Block {_block_namn(b, blk)} ({row.sakagare}, blockregeln JB 6 kap. 3 § 2 st.): {kr(row.tak.belopp)} + "
-                    f"{row.tak.formel()} = {kr(row.tak.belopp + ceiling)} som högst; på denna rad kapital "
+            text = (f"Block {_block_namn(b, blk)} ({row.sakagare}, blockregeln JB 6 kap. 3 § 2 st.): {kr(tak.belopp)} + "
+                    f"{tak.formel()} = {kr(tak.belopp + ceiling)} som högst; på denna rad kapital "
                     f"{kr(row.kapitaldel)}; blockets förmånsrätt tillhopa {kr(row.block_formansratt)}")
         else:
-            text += f"; tillägg högst {row.tak.formel()} = {kr(ceiling)} (JB 6 kap. 3 §)"
+            text += f"; tillägg högst {tak.formel()} = {kr(ceiling)} (JB 6 kap. 3 §)"
         if row.tillagg:
             text += f"; tillägg {kr(row.tillagg)} används"
             if row.tillagg < ceiling:
@@ -437,13 +492,13 @@ def _text_skydd(exek: Fordran | None, parts: list[_Rad], skydd: Decimal) -> str:
     return text + f" (UB 12 kap. 29 §): {terms or '0'} = {kr(skydd)}."
 
 
-def _text_fordran_resultat(c: Fordran, fr: Decimal, outcome: dict[str, Any]) -> str:
+def _text_fordran_resultat(c: Fordran, fr: Decimal, utfaller: Decimal | None, brist: Decimal | None) -> str:
     text = f"{c.borgenar}: fordran {kr(c.belopp)}, varav {kr(fr)} med förmånsrätt"
     if fr < c.belopp:
         text += f"; {kr(c.belopp - fr)} utanför pantbreven"
-    if outcome:
-        text += f"; utfaller {kr(outcome['utfaller'])}, brist {kr(outcome['brist'])}"
-        if outcome["brist"]:
+    if utfaller is not None:
+        text += f"; utfaller {kr(utfaller)}, brist {kr(brist)}"
+        if brist:
             text += (" (kvarstår som personlig fordran mot gäldenären)" if c.personligt_ansvar
                      else " (förlust för borgenären: inget personligt ansvar)")
     return text + "."
@@ -452,6 +507,8 @@ def _text_fordran_resultat(c: Fordran, fr: Decimal, outcome: dict[str, Any]) -> 
 def _tiers(unit: list[_Rad]) -> list[list[int]]:
     """A pantbrev's rows as the walk takes them: tiers paid one after the other, the rows of a tier (claims
     attached at one time) sharing pro rata (RULES §7 p. 3, FRL 9 § 4 st.)."""
+    if len(unit) == 1:
+        return [[till_ore(unit[0].formansratt)]]
     tiers: list[list[int]] = []
     last = None
     for r in unit:
@@ -508,7 +565,21 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
 
     ``tabell`` is the referensränta table (:func:`sakagare_xl.referensranta_data.las_tabell`); it is
     needed only when the case gives no fixed ``referensranta``.
+
+    The garbage collector is paused for the one computation (and restored as it was): it builds many small
+    objects that all stay alive, and with the collector on, a 10 000-row case spent 13–23 % of its time in
+    collections that free nothing (docs/performance.md, "Engine"). Nothing outside the call is touched.
     """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _berakna(arende, tabell)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     b = _Berakning(arende, tabell)
     groups = b.rows()
     f = b.f
@@ -518,11 +589,17 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
                 kapitaldel=f.forrattningskostnader, slag="kostnader")
     exek_pos = None
     if b.exek is not None:
+        exek_id = b.exek.id
         for gi, group in enumerate(groups):
             for ui, unit in enumerate(group):
                 for ri, row in enumerate(unit):
-                    if exek_pos is None and row.andelar and any(cid == b.exek.id for cid, _ in row.andelar):
+                    if row.andelar and any(cid == exek_id for cid, _ in row.andelar):
                         exek_pos = (gi, ui, ri)
+                        break
+                if exek_pos is not None:
+                    break
+            if exek_pos is not None:
+                break
     if f.konkurs or exek_pos is None:
         cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} tas först" +
                      (" (konkurs)." if f.konkurs else "."))
@@ -537,37 +614,31 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
         groups.insert(cost_gi, [[cost]])
         exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
 
-    # protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §)
-    def better(gi: int, ui: int, ri: int) -> bool:
-        if exek_pos is None:
-            return True  # konkurs without sökande: the konkursbo ranks last
-        eg, eu, er = exek_pos
-        # rows before the sökande inside its own pantbrev (a first-hand claim before a second-hand one) are
-        # better only when that pantbrev has no equal-rank sibling: with one, they share with unprotected rows;
-        # and never a row attached at the same time as the sökande (equal rank, FRL 9 § 4 st.)
-        return gi < eg and gi != cost_gi or (gi == eg and ui == eu and ri < er and len(groups[eg]) == 1
-                                             and (exek_lika is None or groups[gi][ui][ri].lika != exek_lika))
-
-    exek_lika = None if exek_pos is None else groups[exek_pos[0]][exek_pos[1]][exek_pos[2]].lika
+    # protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
+    # before the sökande's is better (the costs' own group holds only the costs). Inside the sökande's group only
+    # rows before it in its own pantbrev (a first-hand claim before a second-hand one), and only when that
+    # pantbrev has no equal-rank sibling: with one, they share with unprotected rows; and never a row attached at
+    # the same time as the sökande (equal rank, FRL 9 § 4 st.). Konkurs without sökande: the konkursbo ranks
+    # last, everything is better.
+    # rights (RULES §6), in the same pass: förbehåll, upphör or dubbelutrop, by the protected money before them
+    eg, eu, er = exek_pos if exek_pos is not None else (len(groups), -1, -1)
+    exek_lika = None if exek_pos is None else groups[eg][eu][er].lika
     skydd = NOLL
     parts: list[_Rad] = []
-    for gi, group in enumerate(groups):
-        for ui, unit in enumerate(group):
-            for ri, row in enumerate(unit):
-                if row.typ == "kostnader" or better(gi, ui, ri):
-                    row.skyddad = True
-                    if row.formansratt:
-                        skydd += row.formansratt
-                        parts.append(row)
-    skydd_text = (_text_skydd, b.exek, parts, skydd)
-
-    # rights: förbehåll, upphör or dubbelutrop (RULES §6)
     money_before = False
     for gi, group in enumerate(groups):
         money_here = False
         for ui, unit in enumerate(group):
             for ri, row in enumerate(unit):
-                if row.typ == "rattighet":
+                if gi < eg or row.typ == "kostnader" or (
+                        gi == eg and ui == eu and ri < er and len(group) == 1
+                        and (exek_lika is None or row.lika != exek_lika)):
+                    row.skyddad = True
+                    if row.formansratt:
+                        skydd += row.formansratt
+                        parts.append(row)
+                typ = row.typ
+                if typ == "rattighet":
                     name = SLAGNAMN[row.slag]
                     if row.skyddad and money_before:
                         row.status = "dubbelutrop"
@@ -581,110 +652,143 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
                         row.status = "upphor"
                         row.text = (f"{name} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
                                     "försäljningen, om inte budet täcker allt med bättre rätt.")
-                elif row.skyddad and row.typ in ("fordran", "frl6", "overhypotek", "utmatt") and row.formansratt > 0:
+                elif row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
                     money_here = True
         money_before = money_before or money_here
+    skydd_text = (_text_skydd, b.exek, parts, skydd)
 
-    # fördelning (RULES §7)
+    # fördelning (RULES §7), group by group as the money walks down (fordelning.walk, one group at a time), in one
+    # pass with the public rows: a right ranking after the sökande is kept when the price covers everything before
+    # it; what each claim has priority for and receives
     medel = f.medel
-    paid_rows: dict[int, int] | None = None
-    overskott = None
-    flat = [(gi, ui, ri, row) for gi, g in enumerate(groups) for ui, u in enumerate(g) for ri, row in enumerate(u)]
-    if medel is not None:
-        ents = [[_tiers(unit) for unit in group] for group in groups]
-        paid, left = walk(ents, till_ore(medel))
-        paid_rows = {}
-        for gi, group in enumerate(paid):
-            for ui, unit in enumerate(group):
-                for ri, p in enumerate(unit):
-                    paid_rows[id(groups[gi][ui][ri])] = p
-        overskott = fran_ore(left)
-        # a right ranking after the sökande is kept when the price covers everything before it
-        short_before = False
-        for gi, group in enumerate(groups):
-            for unit in group:
-                for row in unit:
-                    if row.typ == "rattighet" and row.status == "upphor" and not short_before:
-                        row.status = "forbehall"
-                        row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
-            short_before = short_before or any(
-                paid_rows[id(r)] < till_ore(r.formansratt) for unit in group for r in unit)
-
-    # shape the public rows
+    left = None if medel is None else till_ore(medel)
     rader: list[Rad] = []
     block_members: dict[int, list[Rad]] = {}  # id(block) -> its rows so far, to point them at the block's post
     received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    enhet = 0
-    prev = None
-    for nr, (gi, ui, ri, row) in enumerate(flat, start=1):
-        if (gi, ui) != prev:
-            enhet += 1
-            prev = (gi, ui)
-        utfaller = None
-        text = row.text
-        if paid_rows is not None:
-            utfaller = fran_ore(paid_rows[id(row)])
-            rest = utfaller
-            for cid, amt in row.andelar:
-                x = min(rest, amt)
-                received[cid] += x
-                rest -= x
-            text = (_text_rad, row.text, row, utfaller)
-        # the block's pantbrev are listed once, on its last row (the post); every row of it points there
-        last_of_block = bool(row.block) and row.ids[0] == row.block[-1]
-        rad = Rad(
-            nr=nr, ordning=gi + 1, typ=row.typ, ids=row.ids,
-            fordran_ids=tuple(cid for cid, _ in row.andelar), sakagare=row.sakagare,
-            formansratt=row.formansratt, kapitaldel=ore(row.kapitaldel), tillagg=row.tillagg,
-            tillagg_tak=None if row.tak is None else ore(row.ceiling), skyddad=row.skyddad, status=row.status,
-            text=text, enhet=enhet, andelar=tuple(row.andelar), slag=row.slag,
-            block=row.block if last_of_block else (), block_formansratt=row.block_formansratt, utfaller=utfaller,
-        )
-        if row.block:
-            members = block_members.setdefault(id(row.block), [])
-            members.append(rad)
-            if last_of_block:
-                for m in members:
-                    m.block_nr = nr
-        rader.append(rad)
-
     formansratt: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    for r in rader:
-        for cid, a in r.andelar:
-            formansratt[cid] += a
+    agarhypotek = NOLL
+    short_before = False
+    enhet = 0
+    nr = 0
+    for gi, group in enumerate(groups):
+        ordning = gi + 1
+        paid_group = None
+        short_here = False
+        check = True  # whether a row's payment must still be compared with its förmånsrätt
+        if left is not None:
+            if len(group) == 1 and len(group[0]) == 1:
+                # one row alone at its rank: what ``walk`` pays it
+                e = till_ore(group[0][0].formansratt)
+                pay = e if left >= e else (0 if left <= 0 else left)
+                left -= pay
+                paid_group = [[pay]]
+                short_here = pay < e
+                check = False
+            elif len(group) == 1 and all(r.lika is None for r in group[0]):
+                # one pantbrev alone at its rank, its rows paid one after the other (no rows of equal rank inside
+                # it): what ``walk`` pays them
+                es = [till_ore(r.formansratt) for r in group[0]]
+                total = sum(es)
+                pay = total if left >= total else (0 if left <= 0 else left)
+                left -= pay
+                paid_unit = []
+                for e in es:
+                    x = min(e, pay)
+                    paid_unit.append(x)
+                    pay -= x
+                    if x < e:
+                        short_here = True
+                paid_group = [paid_unit]
+                check = False
+            else:
+                paid, left = walk([[_tiers(unit) for unit in group]], left)
+                paid_group = paid[0]
+            if not short_before:
+                for unit in group:
+                    for row in unit:
+                        if row.typ == "rattighet" and row.status == "upphor":
+                            row.status = "forbehall"
+                            row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
+        for ui, unit in enumerate(group):
+            enhet += 1
+            paid_unit = None if paid_group is None else paid_group[ui]
+            for ri, row in enumerate(unit):
+                nr += 1
+                utfaller = None
+                text = row.text
+                andelar = row.andelar
+                if paid_unit is not None:
+                    pay = paid_unit[ri]
+                    if check and not short_here and pay < till_ore(row.formansratt):
+                        short_here = True
+                    utfaller = Decimal(pay).scaleb(-2)  # fran_ore
+                    rest = utfaller
+                    for cid, amt in andelar:
+                        x = min(rest, amt)
+                        received[cid] += x
+                        rest -= x
+                        formansratt[cid] += amt
+                    text = (_text_rad, row.text, row, utfaller)
+                    if row.typ == "agarhypotek":
+                        agarhypotek = agarhypotek + utfaller
+                else:
+                    for cid, amt in andelar:
+                        formansratt[cid] += amt
+                # the block's pantbrev are listed once, on its last row (the post); every row of it points there
+                blk = row.block
+                last_of_block = bool(blk) and row.ids[0] == blk[-1]
+                rad = Rad(
+                    nr, ordning, row.typ, row.ids,
+                    (andelar[0][0],) if len(andelar) == 1 else tuple([cid for cid, _ in andelar]), row.sakagare,
+                    row.formansratt, row.kapitaldel.quantize(ORE, ROUND_HALF_UP), row.tillagg,
+                    None if row.tak_belopp is None else row.ceiling.quantize(ORE, ROUND_HALF_UP), row.skyddad,
+                    row.status, text, enhet, tuple(andelar), row.slag,
+                    blk if last_of_block else (), row.block_formansratt, None, utfaller,
+                )
+                if blk:
+                    members = block_members.setdefault(id(blk), [])
+                    members.append(rad)
+                    if last_of_block:
+                        for m in members:
+                            m.block_nr = nr
+                rader.append(rad)
+        short_before = short_before or short_here
+
     fordringar = []
     for c in b.claims:
         fr = formansratt[c.id]
-        kap, ranta, kost = ore(c.kapital), ore(c.ranta), ore(c.kostnader)
+        kap, ranta, kost = c.kapital.quantize(ORE, ROUND_HALF_UP), c.ranta.quantize(ORE, ROUND_HALF_UP), \
+            c.kostnader.quantize(ORE, ROUND_HALF_UP)  # ore(), inline: 3 a claim
         total = kap + ranta + kost
-        kwargs: dict[str, Any] = {}
-        if paid_rows is not None:
-            u = received[c.id]
-            # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
-            rest = u
-            x_kost = min(rest, kost)
-            rest -= x_kost
-            x_ranta = min(rest, ranta)
-            rest -= x_ranta
-            x_kap = min(rest, kap)
-            kwargs = dict(utfaller=u, brist=max(total - u, NOLL), brist_kostnader=kost - x_kost,
-                          brist_ranta=ranta - x_ranta, brist_kapital=kap - x_kap)
+        if medel is None:
+            fordringar.append(FordranResultat(
+                c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                (_text_fordran_resultat, c, fr, None, None)))
+            continue
+        u = received[c.id]
+        # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
+        rest = u
+        x_kost = min(rest, kost)
+        rest -= x_kost
+        x_ranta = min(rest, ranta)
+        rest -= x_ranta
+        x_kap = min(rest, kap)
+        brist = max(total - u, NOLL)
         fordringar.append(FordranResultat(
-            id=c.id, borgenar=c.borgenar, fordran=total, kapital=kap, ranta=ranta,
-            kostnader=kost, formansratt=fr, personligt_ansvar=c.personligt_ansvar,
-            exekutionsfordran=c.exekutionsfordran, text=(_text_fordran_resultat, c, fr, kwargs), **kwargs))
+            c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+            (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta, kap - x_kap))
 
     warnings = _warnings(b)
-    agarhypotek = None
-    if medel is not None:
-        agarhypotek = sum((r.utfaller for r in rader if r.typ == "agarhypotek"), NOLL)
-        if medel < skydd:
-            warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
-                            "får inte antas (UB 12 kap. 29 §).")
+    if medel is None:
+        agarhypotek = None
+    elif medel < skydd:
+        warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
+                        "får inte antas (UB 12 kap. 29 §).")
     return Resultat(
         fastighet=f.fastighet, rader=tuple(rader), fordringar=tuple(fordringar), skyddsbelopp=skydd,
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
-        varningar=tuple(warnings), medel=None if medel is None else ore(medel), overskott=overskott,
+        varningar=tuple(warnings), medel=None if medel is None else ore(medel),
+        overskott=None if left is None else fran_ore(left),
         agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=skydd_text,
     )
 
@@ -708,4 +812,48 @@ def dubbelutrop_beslut(resultat: Resultat, ratt_id: str, bud_med: Decimal, bud_u
     return "upphor" if min(bud_utan, better) > min(bud_med, better) else "forbehall"
 
 
-__all__ = ["berakna", "dubbelutrop_beslut"]
+def avgor_dubbelutrop(resultat: Resultat, bud: Sequence[tuple[str | None, Decimal, Decimal]]) -> Resultat:
+    """The result after the dubbelutrop (UB 12 kap. 33 §, RULES §6): each entry of ``bud`` is (right id,
+    best bid with förbehåll, best bid without); the id ``None`` means every right the sakägarförteckning
+    flags ``dubbelutrop`` (the workbook's header holds one pair of bids for the property). A decided right
+    gets the status ``forbehall`` or ``upphor`` and its explanation says which bids decided it; every
+    decision is listed in ``extra["dubbelutrop"]``. The distribution is unchanged: a right gets no money.
+
+    >>> import datetime as dt
+    >>> from sakagare_xl.referensranta_data import las_tabell
+    >>> a = Arende(Forsaljning(utmatningsdag=dt.date(2018, 1, 1), fordelningsdag=dt.date(2018, 7, 1),
+    ...            referensranta=Decimal(2)),
+    ...        (Inskrivning("P1", 1990, "inteckning", Decimal(400000)), Inskrivning("H1", 1998, "hyresavtal"),
+    ...         Inskrivning("P2", 2001, "inteckning", Decimal(500000))),
+    ...        (Fordran("A", "A-bank", Decimal(400000), pantbrev=("P1",)),
+    ...         Fordran("C", "C-banken", Decimal(450000), pantbrev=("P2",), exekutionsfordran=True)))
+    >>> r = avgor_dubbelutrop(berakna(a, las_tabell()), [(None, Decimal(300000), Decimal(900000))])
+    >>> [x.status for x in r.rader if x.typ == "rattighet"], r.extra["dubbelutrop"][0]["beslut"]
+    (['upphor'], 'upphor')
+    """
+    import dataclasses
+
+    rows = list(resultat.rader)
+    beslut = []
+    for ratt_id, med, utan in bud:
+        if ratt_id is None:
+            targets = [r.ids[0] for r in rows if r.typ == "rattighet" and r.status == "dubbelutrop"]
+        else:
+            targets = [ratt_id]
+        for rid in targets:
+            b = dubbelutrop_beslut(resultat, rid, med, utan)
+            beslut.append({"ratt": rid, "bud_med": float(med), "bud_utan": float(utan), "beslut": b})
+            k = next(k for k, r in enumerate(rows) if r.typ == "rattighet" and rid in r.ids)
+            if rows[k].status != "dubbelutrop":
+                continue  # a right that needs no dubbelutrop keeps its status; the decision is listed only
+            sagt = "säljs med förbehåll" if b == "forbehall" else "säljs utan förbehåll, rättigheten upphör"
+            rows[k] = dataclasses.replace(rows[k], status=b,
+                                          text=f"{rows[k].forklaring} Dubbelutropet (bud med förbehåll {kr(med)}, utan "
+                                               f"förbehåll {kr(utan)}): {sagt}.")
+    extra = dict(resultat.extra)
+    if beslut:
+        extra["dubbelutrop"] = beslut
+    return dataclasses.replace(resultat, rader=tuple(rows), extra=extra)
+
+
+__all__ = ["berakna", "dubbelutrop_beslut", "avgor_dubbelutrop"]

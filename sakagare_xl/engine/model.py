@@ -82,6 +82,8 @@ def belopp(value: object, field_name: str, where: str | None = None, *, allow_no
     ...
     sakagare_xl.engine.errors.OgiltigtBelopp: Fel i fordran A, fältet 'kapital': ett belopp i kronor väntades, inte 'tio'.
     """
+    if type(value) is Decimal and value.is_finite() and 0 <= value <= MAX_BELOPP:
+        return value  # what the checks below return for a plain amount (the common case), without them
     if value is None or (isinstance(value, str) and not value.strip()):
         if allow_none:
             return None
@@ -123,8 +125,8 @@ def procent(value: object, field_name: str, where: str | None = None) -> Decimal
 
 
 def _check_dag(value: object, field_name: str, where: str | None, *, allow_year: bool = False) -> None:
-    if value is None:
-        return
+    if value is None or type(value) is _dt.date and FORSTA_DAG <= value <= SISTA_DAG:
+        return  # no day, or a plain day in range (the common case): nothing below would raise
     if isinstance(value, _dt.datetime) or not isinstance(value, (_dt.date, int)) or isinstance(value, bool):
         raise OgiltigtDatum(f"ett datum (ÅÅÅÅ-MM-DD) väntades, inte {visa(value)}.", field_name, where)
     if isinstance(value, int):
@@ -303,6 +305,8 @@ class Fordran:
             object.__setattr__(self, name, belopp(getattr(self, name), name, w))
         for name in ("pantbrev", "overhypotek", "utmatta_pantbrev"):
             v = getattr(self, name)
+            if type(v) is tuple and not v:
+                continue  # the default, nothing to check or convert
             if isinstance(v, str):
                 v = (v,)
             try:

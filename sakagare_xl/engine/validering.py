@@ -71,7 +71,9 @@ def validera(arende: Arende) -> None:
         w = f"fordran {c.id}"
         for name in ("pantbrev", "overhypotek", "utmatta_pantbrev"):
             refs = getattr(c, name)
-            if len(set(refs)) != len(refs):
+            if not refs:
+                continue
+            if len(refs) > 1 and len(set(refs)) != len(refs):
                 raise DubbletteId(f"samma pantbrev står två gånger: {', '.join(refs)}.", name, w)
             for ref in refs:
                 if ref not in insk:
@@ -79,7 +81,8 @@ def validera(arende: Arende) -> None:
                 if not insk[ref].ar_inteckning:
                     raise OkandReferens(
                         f"{ref!r} är en rättighet ({insk[ref].slag}), inte ett pantbrev.", name, w)
-        both = set(c.pantbrev) & (set(c.overhypotek) | set(c.utmatta_pantbrev))
+        both = c.pantbrev and (c.overhypotek or c.utmatta_pantbrev) and \
+            set(c.pantbrev) & (set(c.overhypotek) | set(c.utmatta_pantbrev))
         if both:
             raise MotstridigaUppgifter(
                 f"pantbrev {', '.join(sorted(both))} kan inte vara pantsatt i första hand och samtidigt "
@@ -121,6 +124,8 @@ def validera(arende: Arende) -> None:
     for i in arende.inskrivningar:
         by_day.setdefault(i.rangdag, []).append(i)
     for day, items in by_day.items():
+        if len(items) == 1:
+            continue  # one registration on its day: all or none holds
         given = [i.ordning is not None for i in items]
         if any(given) and not all(given):
             missing = ", ".join(i.id for i in items if i.ordning is None)

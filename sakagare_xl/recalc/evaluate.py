@@ -822,6 +822,7 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
         try:
             out = fc.comp.fn(ev, s, r, c)
             if type(out) is float and not is_array and out - out == 0.0:  # the common case (finite)
+                out += 0.0  # Excel has no negative zero: -0.0 + 0.0 is 0.0, every other value unchanged
                 values[key] = out
                 if s != last_s:
                     last_s, here = s, sv[s]

@@ -1237,19 +1237,22 @@ _ROUND_CONTEXT = Context(prec=800)  # a double has at most 767 significant digit
 
 
 def _round(x, digits, mode):
-    """ROUND/ROUNDUP/ROUNDDOWN: half away from zero on the decimal the double shows. Digits beyond ±400
-    change nothing (``ROUND(B1;400)`` is B1, ``ROUND(B1;-400)`` is 0), as in Excel."""
+    """ROUND/ROUNDUP/ROUNDDOWN on the number as Excel shows it, to 15 significant digits (the double
+    −3.9499999999999997 of ``-2.82-1.13`` is −3.95, so ``ROUNDDOWN(-2.82-1.13;2)`` is −3.95; the argument
+    behaves as ``VALUE(x&"")``, docs/recalc.md), half away from zero. Digits beyond ±400 change nothing
+    (``ROUND(B1;400)`` is B1, ``ROUND(B1;-400)`` is 0), as in Excel. Never −0: Excel has no negative
+    zero (``ROUNDDOWN(-5;-1)`` is 0)."""
     x = to_num(x)
     if x - x != 0.0:
         raise Err(NUM)
     digits = max(-400, min(400, int(to_num(digits))))
     q = Decimal(1).scaleb(-digits)
-    d = Decimal(repr(float(x)))
+    d = Decimal(format(float(x), ".15g"))
     ctx = _ROUND_CONTEXT
-    return float(d.quantize(q, rounding=mode, context=ctx)) if digits >= 0 else float(
+    return float(d.quantize(q, rounding=mode, context=ctx)) + 0.0 if digits >= 0 else float(
         ctx.multiply(ctx.divide(d, Decimal(10) ** -digits).quantize(Decimal(1), rounding=mode, context=ctx),
                      Decimal(10) ** -digits)
-    )
+    ) + 0.0
 
 
 scalar_fn("ROUND", 2, 2)(lambda x, d: _round(x, d, ROUND_HALF_UP))
@@ -1273,7 +1276,7 @@ def _count(n, least: int = 0) -> int:
 
 
 scalar_fn("LEFT", 1, 2)(lambda x, n=1.0: to_text(x)[: _count(n)])
-scalar_fn("RIGHT", 1, 2)(lambda x, n=1.0: to_text(x)[len(to_text(x)) - _count(n):] if _count(n) else "")
+scalar_fn("RIGHT", 1, 2)(lambda x, n=1.0: to_text(x)[max(0, len(to_text(x)) - _count(n)):] if _count(n) else "")
 scalar_fn("MID", 3, 3)(lambda x, a, n: to_text(x)[_count(a, 1) - 1: _count(a, 1) - 1 + _count(n)])
 
 
@@ -1486,16 +1489,43 @@ def _concat(args):
     return fn
 
 
+def _signed(spec: str, scale: float = 1.0, suffix: str = ""):
+    """A number format of TEXT: the sign is the number's own, so a negative number that rounds to 0
+    keeps its minus (``TEXT(-0,3;"0")`` is "-0" in Excel) and a zero is never "-0" (Excel has no
+    negative zero: ``TEXT(ROUNDDOWN(-5;-1);"0.00")`` is "0.00")."""
+    digits = int(spec[-2]) if spec[-1] == "f" and spec[-2].isdigit() else 0
+
+    def fmt(x):
+        y = _round(abs(x) * scale, digits, ROUND_HALF_UP)
+        return ("-" if x < 0 else "") + format(y, spec) + suffix
+
+    return fmt
+
+
+def _date_text(x) -> str:
+    """``TEXT(x;"yyyy-mm-dd")``: serial 0 is Excel's day 0 of January 1900 ("1900-01-00"), 60 its
+    fictitious 1900-02-29; a negative serial or one after 9999-12-31 is #VALUE! (Excel cannot show
+    it as a date; in a cell it shows #####, KB 182247)."""
+    n = math.floor(x)
+    if n < 0 or n > 2958465:
+        raise Err(VALUE)
+    if n == 0:
+        return "1900-01-00"
+    if n == 60:
+        return "1900-02-29"
+    return serial_to_date(n).isoformat()
+
+
 _TEXT_FORMATS = {
-    "0": lambda x: num_text(_round(x, 0, ROUND_HALF_UP)),
-    "0.00": lambda x: f"{_round(x, 2, ROUND_HALF_UP):.2f}",
-    "#,##0": lambda x: f"{_round(x, 0, ROUND_HALF_UP):,.0f}",
-    "#,##0.00": lambda x: f"{_round(x, 2, ROUND_HALF_UP):,.2f}",
-    "0%": lambda x: f"{_round(x * 100, 0, ROUND_HALF_UP):.0f}%",
-    "0.0%": lambda x: f"{_round(x * 100, 1, ROUND_HALF_UP):.1f}%",
-    "0.00%": lambda x: f"{_round(x * 100, 2, ROUND_HALF_UP):.2f}%",
-    "YYYY-MM-DD": lambda x: serial_to_date(x).isoformat(),
-    "ÅÅÅÅ-MM-DD": lambda x: serial_to_date(x).isoformat(),
+    "0": _signed(".0f"),
+    "0.00": _signed(".2f"),
+    "#,##0": _signed(",.0f"),
+    "#,##0.00": _signed(",.2f"),
+    "0%": _signed(".0f", 100.0, "%"),
+    "0.0%": _signed(".1f", 100.0, "%"),
+    "0.00%": _signed(".2f", 100.0, "%"),
+    "YYYY-MM-DD": _date_text,
+    "ÅÅÅÅ-MM-DD": _date_text,
     "GENERAL": num_text,
     "@": num_text,
 }

@@ -121,21 +121,23 @@ def _target(utfil: str) -> Path:
 
 def _from_case(arende: str) -> Any:
     """The filling from a case file, or from a filled workbook (its case, in the current layout)."""
-    from ..case_io import arende_fran_dict, las_fil
+    from ..case_io import arende_fran_dict, dubbelutrop_fran_dict, las_fil
     from .fall import from_arende
 
     p = Path(arende)
     suffix = p.suffix.lower()
     titel = f"Ifylld från {p.name}."
     if suffix in WORKBOOKS:
-        from .reader import read_arende
+        from .reader import read_case
 
-        return from_arende(read_arende(p), titel=titel)
+        fall, bud = read_case(p)
+        return from_arende(fall, titel=titel, dubbelutrop=bud)
     if suffix not in CASE_FILES:
         raise MallFel(
             f"--arende {arende}: en ärendefil (.toml, .json) eller en ifylld arbetsbok (.xlsx, .xlsm) väntades."
         )
-    return from_arende(arende_fran_dict(las_fil(p)), titel=titel)
+    data = las_fil(p)
+    return from_arende(arende_fran_dict(data), titel=titel, dubbelutrop=dubbelutrop_fran_dict(data))
 
 
 def _write(path: Path, fall: Any, what: str, *, overwrite: bool) -> str:

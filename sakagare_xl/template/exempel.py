@@ -61,9 +61,10 @@ EXEMPEL: tuple[Exempel, ...] = (
             "Övriga uppgifter är illustrativa, påhittade för exemplet: servitutet 1985, hyresavtalet 1998, C-banken som "
             "sökande med pantbrev 2001, datumen, förrättningskostnaderna och köpeskillingen.",
             "Referensräntan 2 % är övningens; Riksbankens referensränta var −0,50 % under 2018 (lämna cellen tom för "
-            "tabellen). Dubbelutropet av hyresavtalet är avgjort i ärendefilen: budet utan förbehåll (1 200 000, "
-            "köpeskillingen här) slog budet med förbehåll (800 000), så hyresavtalet upphör. Buden har ingen plats i "
-            "mallen, som därför visar läget före utropet (dubbelutrop); se sakagare-xl berakna examples/e5-2018-block.toml.",
+            "tabellen). Hyresavtalet kräver dubbelutrop; buden står i huvudet (Bud med förbehåll 800 000, Bud utan "
+            "förbehåll 1 200 000, köpeskillingen här): budet med förbehåll täcker inte fordringarna med bättre rätt och "
+            "budet utan täcker dem bättre, så hyresavtalet upphör (UB 12 kap. 33 §). Töm buden för att se läget före "
+            "utropet (dubbelutrop).",
         ),
     ),
 )
@@ -80,10 +81,11 @@ def examples_dir() -> Path | None:
 
 def ifyllnad(ex: Exempel, katalog: Path | None = None) -> Ifyllnad:
     """The input cells of an example, from its case file."""
-    from ..case_io import arende_fran_dict, las_fil
+    from ..case_io import arende_fran_dict, dubbelutrop_fran_dict, las_fil
 
     katalog = katalog or examples_dir()
     if katalog is None:
         raise FileNotFoundError("katalogen examples/ med ärendefilerna finns inte")
-    arende = arende_fran_dict(las_fil(katalog / ex.arende))
-    return from_arende(arende, titel=ex.titel, anmarkningar=ex.anmarkningar)
+    data = las_fil(katalog / ex.arende)
+    return from_arende(arende_fran_dict(data), titel=ex.titel, anmarkningar=ex.anmarkningar,
+                       dubbelutrop=dubbelutrop_fran_dict(data))

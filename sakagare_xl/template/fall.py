@@ -10,9 +10,11 @@ from the very values a recalculation would see.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..engine.errors import OgiltigtVarde
 from ..engine.model import SLAG_INTECKNING, Arende, Fordran
 from . import layout as L
 
@@ -82,14 +84,32 @@ def _janej(flag: bool) -> str:
     return "Ja" if flag else "Nej"
 
 
-def from_arende(arende: Arende, titel: str = "", anmarkningar: tuple[str, ...] = ()) -> Ifyllnad:
+def _bud(dubbelutrop: Sequence[tuple[object, object, object]]) -> tuple[object, object]:
+    """The header's one pair of bids (``Bud med förbehåll``, ``Bud utan förbehåll``) from a case's
+    ``[[dubbelutrop]]`` entries: the bids are for the property, so every entry must have the same two."""
+    pairs = {(Decimal(str(med)), Decimal(str(utan))) for _, med, utan in dubbelutrop}
+    if len(pairs) > 1:
+        raise OgiltigtVarde(
+            "mallen har ett par bud (Bud med förbehåll, Bud utan förbehåll) för fastigheten, som avgör varje "
+            "rättighet med dubbelutrop; ärendets dubbelutrop har olika bud "
+            f"({'; '.join(f'{r}: {med} / {utan}' for r, med, utan in dubbelutrop)}).", None, "dubbelutrop")
+    if not pairs:
+        return None, None
+    med, utan = pairs.pop()
+    return float(med), float(utan)
+
+
+def from_arende(arende: Arende, titel: str = "", anmarkningar: tuple[str, ...] = (),
+                dubbelutrop: Sequence[tuple[object, object, object]] = ()) -> Ifyllnad:
     """Lay out a case in the template's cells (the inverse of reading the ``Sak`` range).
 
     Each registration gets a row; a claim sits on the row of the first pantbrev
     pledged for it (its ``Pantbrev`` cell lists them all unless it is only that
     row's own), and a claim without a first-hand pantbrev gets a ``fordran``
-    (or ``frl6``) row of its own.
+    (or ``frl6``) row of its own. ``dubbelutrop`` are the case's bids (right id, bid with förbehåll, bid
+    without); the header holds them as one pair for every right that needs dubbelutrop.
     """
+    bud_med, bud_utan = _bud(dubbelutrop)
     s = arende.forsaljning
     sokande = next((f.borgenar for f in arende.fordringar if f.exekutionsfordran), "")
     header: dict[str, Cell] = {
@@ -106,6 +126,8 @@ def from_arende(arende: Arende, titel: str = "", anmarkningar: tuple[str, ...] =
         "forrattningskostnader": _amount(s.forrattningskostnader),
         "kopeskilling": _amount(s.kopeskilling),
         "ranta_kopeskilling": _amount(s.ranta_kopeskilling) if s.ranta_kopeskilling else None,
+        "bud_med": bud_med,
+        "bud_utan": bud_utan,
         "sokande": sokande or None,
         "rattighet_bryter_block": _janej(s.rattighet_bryter_block),
         "utmatning_inskrivningsdag": s.utmatning_inskrivningsdag,

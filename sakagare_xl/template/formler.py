@@ -14,7 +14,7 @@ given.
 
 >>> f = Formler(__import__("sakagare_xl.template.fall", fromlist=["Ifyllnad"]).Ifyllnad().sak_values())
 >>> f.rad(1, "tillagg")
-Formel(text='=IF(COUNTA($A$22:$N$22)=0,"",SAK_RAD(Sak,1,"tillagg"))', value='')
+Formel(text='=IF(COUNTA($A$24:$N$24)=0,"",SAK_RAD(Sak,1,"tillagg"))', value='')
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ them into absolute A1 references.
 >>> a1(4, 1)
 '$B$5'
 >>> SAK_REF
-"='Sakägarförteckning'!$A$5:$N$41"
+"='Sakägarförteckning'!$A$5:$N$43"
 """
 
 from __future__ import annotations
@@ -75,6 +75,13 @@ HEADER: tuple[HeaderField, ...] = (
                 "Frivilligt: priset. Med det beräknas fördelningen (utfaller, brist, överskott)."),
     HeaderField("ranta_kopeskilling", "Ränta på köpeskillingen", "Ranta_kopeskilling", "amount",
                 "Frivilligt: ränta som köpeskillingen har gett; fördelas tillsammans med den."),
+    HeaderField("bud_med", "Bud med förbehåll", "Bud_med_forbehall", "amount",
+                "Frivilligt, vid dubbelutrop: det bästa budet med förbehåll för rättigheterna (UB 12 kap. 33 §). "
+                "Med båda buden avgörs varje rättighet med dubbelutrop: förbehåll eller upphör."),
+    HeaderField("bud_utan", "Bud utan förbehåll", "Bud_utan_forbehall", "amount",
+                "Frivilligt, vid dubbelutrop: det bästa budet utan förbehåll för de rättigheter som kräver "
+                "dubbelutrop. Rättigheten upphör bara om budet med förbehåll inte täcker de bättre fordringarna "
+                "och budet utan täcker dem bättre."),
     HeaderField("sokande", "Sökande", "Sokande", "text",
                 "Den som begärt försäljningen (visas bara; exekutionsfordran markeras i tabellen)."),
     HeaderField("rattighet_bryter_block", "Rättighet bryter block", "Rattighet_bryter_block", "janej",

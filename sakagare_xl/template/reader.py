@@ -212,8 +212,10 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def read_arende(path: str | os.PathLike[str]) -> Arende:
-    """The case in a filled template (``.xlsx``/``.xlsm``), as the Excel functions see it.
+def read_case(path: str | os.PathLike[str]) -> tuple[Arende, list]:
+    """The case in a filled template (``.xlsx``/``.xlsm``), as the Excel functions see it, and the
+    dubbelutrop's bids of its header (``Bud med förbehåll``/``Bud utan förbehåll``: one entry
+    ``(None, bid with, bid without)`` for every right that needs dubbelutrop, or none).
 
     Errors are :class:`~sakagare_xl.engine.errors.SakagareError` naming the cell (e.g. ``B6``).
     """
@@ -225,4 +227,9 @@ def read_arende(path: str | os.PathLike[str]) -> Arende:
         raise SakagareError(
             "området 'Sak' är en färdig lista (kolumnen Förmånsrätt), inte ett ärende.", None, "namnet Sak"
         )
-    return omrade.arende
+    return omrade.arende, list(omrade.dubbelutrop)
+
+
+def read_arende(path: str | os.PathLike[str]) -> Arende:
+    """The case in a filled template (``.xlsx``/``.xlsm``) without the bids (:func:`read_case`)."""
+    return read_case(path)[0]

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from sakagare_xl.engine import dubbelutrop_beslut
+from sakagare_xl.engine import avgor_dubbelutrop, dubbelutrop_beslut
 
 from .conftest import run_example
 
@@ -89,6 +89,31 @@ def test_e5_block():
     assert dubbelutrop_beslut(res, "H1998", D(800000), D(1200000)) == "upphor"
     assert dubbelutrop_beslut(res, "H1998", D(830000), D(1200000)) == "forbehall"
     assert dubbelutrop_beslut(res, "H1998", D(800000), D(790000)) == "forbehall"
+
+
+@pytest.mark.parametrize(
+    "ratt, med, utan, status",
+    [
+        # the case file's bids (examples/e5-2018-block.toml): 800 000 does not cover the 826 000 ranked before the
+        # hyresavtal, 1 200 000 covers it: the right falls
+        ("H1998", 800000, 1200000, "upphor"),
+        (None, 800000, 1200000, "upphor"),  # None: every right needing dubbelutrop (the workbook's header)
+        (None, 830000, 1200000, "forbehall"),  # 830 000 covers A-bank's 826 000 (RULES §6)
+        (None, 800000, 790000, "forbehall"),  # the bid without covers them no better
+    ],
+)
+def test_e5_dubbelutrop_decided(ratt, med, utan, status):
+    """RULES §6 / UB 12 kap. 33 §: with both bids the right's status is decided; the distribution stays."""
+    res = run_example("e5-2018-block.toml")
+    out = avgor_dubbelutrop(res, [(ratt, D(med), D(utan))])
+    h = row(out, "rattighet", "H1998")
+    assert h.status == status
+    assert "Dubbelutropet (bud med förbehåll" in h.forklaring
+    assert out.extra["dubbelutrop"] == [{"ratt": "H1998", "bud_med": float(med), "bud_utan": float(utan),
+                                         "beslut": status}]
+    assert [r.utfaller for r in out.rader] == [r.utfaller for r in res.rader]
+    assert row(res, "rattighet", "H1998").status == "dubbelutrop"  # the result it came from is untouched
+    assert row(out, "rattighet", "S1985").status == "forbehall"
 
 
 def test_e6_utmatning_same_day_and_simultaneous_attachments():

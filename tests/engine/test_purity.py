@@ -9,7 +9,7 @@ ENGINE = Path(__file__).resolve().parents[2] / "sakagare_xl" / "engine"
 FORBIDDEN_MODULES = {"xlwings", "openpyxl", "xlsxwriter", "lxml", "defusedxml", "pandas", "numpy", "formulas",
                      "os", "io", "pathlib", "time", "random", "csv", "json", "tomllib", "importlib"}
 STDLIB_OK = {"__future__", "bisect", "calendar", "collections", "dataclasses", "datetime", "decimal", "fractions", "functools",
-             "heapq", "typing"}
+             "gc", "heapq", "typing"}
 
 
 def imports(path):

@@ -179,3 +179,55 @@ def test_parser_does_not_change_its_input():
     before = copy.deepcopy(rows)
     las_omrade(rows)
     assert rows == before
+
+
+def _dubbelutrop_range(med, utan):
+    """A hyresavtal (1998) after A's protected pantbrev (1990) and before the sökande C (2001): it needs
+    dubbelutrop (RULES §6); the header's two bids (docs/layout.md) decide it."""
+    rows = [["Utmätningsdag", "2018-01-01"], ["Fördelningsdag", "2018-07-01"], ["Referensränta", 0.02]]
+    if med is not None:
+        rows.append(["Bud med förbehåll", med])
+    if utan is not None:
+        rows.append(["Bud utan förbehåll", utan])
+    rows += [
+        ["Ordning", "Id", "Inskrivningsdag", "Slag", "Inteckningsbelopp", "Sakägare", "Kapital", "Exekutionsfordran"],
+        [None, "P1990", 1990.0, "inteckning", 400000.0, "A", 400000.0, None],
+        [None, "H1998", 1998.0, "hyresavtal", None, "Hyresgästen", None, None],
+        [None, "P2001", 2001.0, "inteckning", 500000.0, "C", 450000.0, "Ja"],
+    ]
+    return rows
+
+
+@pytest.mark.parametrize(
+    "med, utan, status",
+    [
+        (None, None, "dubbelutrop"),  # no bids yet: the list before the auction
+        (300000.0, 900000.0, "upphör"),  # 300 000 does not cover A's 400 000, 900 000 does: the right falls
+        (500000.0, 900000.0, "förbehåll"),  # the bid with förbehåll covers A: sold with it (RULES §6)
+        (300000.0, 250000.0, "förbehåll"),  # the bid without covers A no better
+    ],
+)
+def test_the_headers_bids_decide_the_dubbelutrop(med, utan, status):
+    from sakagare_xl.adapters.functions import SAK_RAD, SAK_SUMMA
+
+    rows = _dubbelutrop_range(med, utan)
+    o = las_omrade(rows)
+    assert o.dubbelutrop == (() if med is None else ((None, Decimal(repr(med)), Decimal(repr(utan))),))
+    assert SAK_RAD(rows, 2, "status") == status
+    assert SAK_RAD(rows, 1, "formansratt") == 400000.0  # the numbers do not move
+    assert SAK_SUMMA(rows, "skyddsbelopp") == 400000.0
+
+
+@pytest.mark.parametrize("med, utan, cell", [(300000.0, None, "Bud utan förbehåll (huvudet"),
+                                              (None, 900000.0, "Bud med förbehåll (huvudet")])
+def test_a_dubbelutrop_needs_both_bids(med, utan, cell):
+    with pytest.raises(SaknatVarde, match=r"ett dubbelutrop har två bud") as exc:
+        las_omrade(_dubbelutrop_range(med, utan))
+    assert str(exc.value).startswith("Fel i huvudet (ingen rad " + cell.split(" (")[0])
+
+
+def test_a_blank_bid_cell_names_its_partner():
+    rows = _dubbelutrop_range(300000.0, 900000.0)
+    rows[4][1] = None  # Bud utan förbehåll left blank
+    with pytest.raises(SaknatVarde, match=r"Bud utan förbehåll \(rad 5, kolumn 2 i området\)"):
+        las_omrade(rows)

@@ -330,13 +330,13 @@ def test_bad_header_value_prints_one_line(tmp_path, capsys):
 
 
 def test_bad_kapital_cell_is_named_as_excel_does(tmp_path):
-    """A bad amount in the table: the cell named G22 (not "rad 18, kolumn 7 i området"), once."""
+    """A bad amount in the table: the cell named G24 (not "rad 20, kolumn 7 i området"), once."""
     from tests.reliability import bad_workbooks
 
     out = recalc_bytes(bad_workbooks.negative_kapital())
     assert out.status == "fel i formel"
     assert len(out.errors) == 2 and out.errors[1].startswith("filen lämnas orörd")
-    assert re.fullmatch(r"Fel i rad 1 i tabellen, kolumn Kapital \(G22\): kapitalet är negativt \(-85000\)\. "
+    assert re.fullmatch(r"Fel i rad 1 i tabellen, kolumn Kapital \(G24\): kapitalet är negativt \(-85000\)\. "
                         r"\(påverkar \d+ celler, t\.ex\. Sakägarförteckning!U6\)", out.errors[0])
 
 

@@ -90,6 +90,48 @@ def test_excel_semantics(ev, text, expected):
         assert got == expected
 
 
+#: the oracle's finds (docs/recalc.md, "The oracle"), with the Excel behaviour each follows
+ORACLE_FIXES = [
+    # Microsoft, "RIGHT, RIGHTB functions": "If num_chars is greater than the length of text, RIGHT returns
+    # all of text"; "Num_chars must be greater than or equal to zero" (below zero: #VALUE!)
+    ('RIGHT("ÅÄÖ",4)', "ÅÄÖ"), ("RIGHT(4.2,4)", "4.2"), ('RIGHT("ÅÄÖ",3)', "ÅÄÖ"), ('RIGHT("ÅÄÖ",2)', "ÄÖ"),
+    ('RIGHT("ÅÄÖ",0)', ""), ('RIGHT("ÅÄÖ")', "Ö"), ('RIGHT("ÅÄÖ",-1)', "#VALUE!"), ('LEFT("ÅÄÖ",4)', "ÅÄÖ"),
+    ('LEFT("ÅÄÖ",-1)', "#VALUE!"),
+    # Excel has no negative zero: Microsoft KB Q63972 calls a product shown as -0 a problem (fixed in 2.1d);
+    # Excel normalises -0 to 0 (benf.org/excel/negative_zero). ROUNDDOWN(-5,-1) is 0 and shows "0.00"
+    ('TEXT(ROUNDDOWN(-5,-1),"0.00")', "0.00"), ('TEXT(ROUNDDOWN(-0.4,0)*1,"0.00")', "0.00"),
+    ('TEXT(ROUND(-0.004,2),"0.00")', "0.00"), ('TEXT(-0,"0.00")', "0.00"), ('TEXT(ROUND(-0.4,0),"0%")', "0%"),
+    # ...but a negative number that rounds to 0 keeps its sign in a number format (Excel: TEXT(-0.3,"0") = "-0")
+    ('TEXT(-0.3,"0")', "-0"), ('TEXT(-0.001,"0.00")', "-0.00"), ('TEXT(-1234.567,"#,##0.00")', "-1,234.57"),
+    ('TEXT(-0.004,"0.0%")', "-0.4%"),
+    # 1900 date system (Microsoft, "Date systems in Excel"): serial 0 shows as 1900-01-00, 60 as the
+    # fictitious 1900-02-29; a negative serial cannot be a date (KB 182247: ##### in a cell; TEXT gives #VALUE!)
+    ('TEXT(0,"yyyy-mm-dd")', "1900-01-00"), ('TEXT(0.75,"yyyy-mm-dd")', "1900-01-00"),
+    ('TEXT(1,"yyyy-mm-dd")', "1900-01-01"), ('TEXT(60,"yyyy-mm-dd")', "1900-02-29"),
+    ('TEXT(61,"yyyy-mm-dd")', "1900-03-01"), ('TEXT(-4,"yyyy-mm-dd")', "#VALUE!"),
+    ('TEXT(2958466,"yyyy-mm-dd")', "#VALUE!"), ('TEXT(2958465,"yyyy-mm-dd")', "9999-12-31"),
+    # ROUND/ROUNDDOWN/ROUNDUP act on the number as Excel shows it, 15 significant digits (as if the argument
+    # were VALUE(x&""); J. W. Lewis, microsoft.public.excel): the double -3.9499999999999997 is -3.95
+    ("ROUNDDOWN(-2.82-1.13,2)", -3.95), ("ROUNDUP(0.1+0.2,1)", 0.3), ("ROUND(2.675,2)", 2.68),
+    ("ROUNDDOWN(1-0.9,1)", 0.1), ("ROUNDDOWN(3.14159,3)", 3.141), ("ROUNDDOWN(31415.92654,-2)", 31400),
+]
+
+
+@pytest.mark.parametrize("text,expected", ORACLE_FIXES)
+def test_oracle_fixes(ev, text, expected):
+    got = run(ev, text)
+    assert got == expected
+    if isinstance(got, float):
+        assert str(got) == str(float(expected))  # never -0.0
+
+
+def test_no_negative_zero_in_a_cell(ev):
+    # ROUNDDOWN(-5,-1) and -0 are 0 in Excel, not -0 (KB Q63972); the value written to the file is 0
+    for text in ("ROUNDDOWN(-5,-1)", "ROUND(-0.4,0)", "ROUNDDOWN(-99,-2)"):
+        got = run(ev, text)
+        assert got == 0 and str(got) == "0.0", text
+
+
 def test_shape_cache_compiles_a_column_once():
     before = dict(stats)
     for r in range(9, 1009):

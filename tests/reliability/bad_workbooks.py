@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "workbook" / "exempel-e2.xlsx"
-SHEET = "xl/worksheets/sheet1.xml"  # the sheet "Sakägarförteckning" (Sak = A5:N41)
+SHEET = "xl/worksheets/sheet1.xml"  # the sheet "Sakägarförteckning" (Sak = A5:N43)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -142,11 +142,11 @@ def no_functions() -> bytes:
 
 
 def negative_kapital() -> bytes:
-    return set_cell(example(), "G22", "<v>-85000</v>", ' s="13"')
+    return set_cell(example(), "G24", "<v>-85000</v>", ' s="13"')
 
 
 def text_kapital() -> bytes:
-    return set_cell(example(), "G22", "<is><t>mycket</t></is>", ' s="13" t="inlineStr"')
+    return set_cell(example(), "G24", "<is><t>mycket</t></is>", ' s="13" t="inlineStr"')
 
 
 def unknown_label() -> bytes:
@@ -155,12 +155,12 @@ def unknown_label() -> bytes:
 
 def unknown_function() -> bytes:
     # an unknown function around one of ours: recalc must evaluate the cell and cannot
-    return set_cell(example(), "P22", '<f>FOOBAR(SAK_RAD(Sak,1,"tillagg"))</f><v>0</v>', ' s="17"')
+    return set_cell(example(), "P24", '<f>FOOBAR(SAK_RAD(Sak,1,"tillagg"))</f><v>0</v>', ' s="17"')
 
 
 def circular() -> bytes:
     # Inteckningsbelopp of row 1 (inside Sak) computed from a cell that is computed from Sak
-    return set_cell(example(), "E22", "<f>Q22</f><v>90000</v>", ' s="13"')
+    return set_cell(example(), "E24", "<f>Q24</f><v>90000</v>", ' s="13"')
 
 
 def malformed_sheet() -> bytes:
@@ -183,8 +183,8 @@ def negative_price() -> bytes:
 
 def invalid_utf8_formula() -> bytes:
     # one byte of a formula replaced by 0x89 (not UTF-8), as a disk or transfer error would leave it
-    old = b'<f>IF(COUNTA($A$22:$N$22)=0,"",SAK_RAD(Sak,1,"tillagg"))'
-    new = b'<f>IF(COUNTA($A$22:$N$22)=0,"",SAK_RAD(Sak,1,"till\x89gg"))'
+    old = b'<f>IF(COUNTA($A$24:$N$24)=0,"",SAK_RAD(Sak,1,"tillagg"))'
+    new = b'<f>IF(COUNTA($A$24:$N$24)=0,"",SAK_RAD(Sak,1,"till\x89gg"))'
     return edit_member(example(), SHEET, lambda xml: xml.replace(old, new, 1))
 
 

@@ -262,7 +262,7 @@ FUNCTIONS: list[tuple] = [
      "Fel i cellen rad 1, kolumn 1 i området: okänd etikett 'Utmatningsdagen'. Kända etiketter: Fastighet, "
      "Utmätningsdag, Konkurs, Konkursansökningsdag, Deponeringsdag, Sakägarförteckningsdag, Fördelningsdag, "
      "Månader, Tidsberäkning, Referensränta, Förrättningskostnader, Köpeskilling, Ränta på köpeskillingen, "
-     "Sökande, Rättighet bryter block, Utmätningens inskrivningsdag.",
+     "Sökande, Rättighet bryter block, Utmätningens inskrivningsdag, Bud med förbehåll, Bud utan förbehåll.",
      "a misspelt header label"),
     ("COVERAGE", (SAK, "mycket"), "Fel i argumentet pris: ett tal väntades, inte texten 'mycket'.", "a price in words"),
     ("COVERAGE", (SAK, -1), "Fel i argumentet pris: priset är negativt (-1).", "a negative price"),
@@ -347,21 +347,21 @@ WORKBOOKS: list[tuple] = [
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
      'some other workbook in the same folder'),
     ('negative_kapital', 'fel i formel',
-     '{path}: Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000). '
+     '{path}: Fel i rad 1 i tabellen, kolumn Kapital (G24): kapitalet är negativt (-85000). '
      '(påverkar 199 celler, t.ex. Sakägarförteckning!U6)',
-     'Fel i rad 1 i tabellen, kolumn Kapital (G22): kapitalet är negativt (-85000).',
+     'Fel i rad 1 i tabellen, kolumn Kapital (G24): kapitalet är negativt (-85000).',
      "a sign typo in the template's table"),
     ('text_kapital', 'fel i formel',
-     "{path}: Fel i rad 1 i tabellen, kolumn Kapital (G22): ett tal väntades, inte texten 'mycket'. "
+     "{path}: Fel i rad 1 i tabellen, kolumn Kapital (G24): ett tal väntades, inte texten 'mycket'. "
      '(påverkar 199 celler, t.ex. Sakägarförteckning!U6)',
-     "Fel i rad 1 i tabellen, kolumn Kapital (G22): ett tal väntades, inte texten 'mycket'.",
+     "Fel i rad 1 i tabellen, kolumn Kapital (G24): ett tal väntades, inte texten 'mycket'.",
      'text in an amount cell of the template'),
     ('unknown_label', 'fel i formel',
      "{path}: Fel i cellen A6: okänd etikett 'Utmätningsdagen'. Kända etiketter:",
      "Fel i cellen A6: okänd etikett 'Utmätningsdagen'. Kända etiketter: Fastighet, Utmätningsdag, Konkurs, "
      'Konkursansökningsdag, Deponeringsdag, Sakägarförteckningsdag, Fördelningsdag, Månader, Tidsberäkning, '
      'Referensränta, Förrättningskostnader, Köpeskilling, Ränta på köpeskillingen, Sökande, Rättighet bryter '
-     'block, Utmätningens inskrivningsdag.',
+     'block, Utmätningens inskrivningsdag, Bud med förbehåll, Bud utan förbehåll.',
      'a header label edited by hand'),
     ('negative_price', 'fel i formel',
      '{path}: Fel i argumentet pris: priset är negativt (-220000). (påverkar 12 celler, t.ex. '
@@ -369,11 +369,11 @@ WORKBOOKS: list[tuple] = [
      'Fel i Köpeskilling (B16): köpeskillingen är negativ (-220000).',
      'a negative köpeskilling'),
     ('unknown_function', 'okänd funktion',
-     '{path}: cell Sakägarförteckning!P22: okänd funktion FOOBAR; filen lämnas orörd',
+     '{path}: cell Sakägarförteckning!P24: okänd funktion FOOBAR; filen lämnas orörd',
      None,
      'an unknown function around one of ours (berakna reads only the input range, which is fine)'),
     ('circular', 'cirkelreferens',
-     '{path}: cell Sakägarförteckning!E22: formeln ingår i en cirkelreferens; filen lämnas orörd',
+     '{path}: cell Sakägarförteckning!E24: formeln ingår i en cirkelreferens; filen lämnas orörd',
      None,
      'an input cell computed from a result: never iterated (berakna reads the cached input, which is fine)'),
     ('malformed_sheet', 'skadad fil',
@@ -391,13 +391,13 @@ WORKBOOKS: list[tuple] = [
      "Fel i fil: arbetsboken {name} har inget namngivet område 'Sak' (se docs/layout.md).",
      'the name Sak renamed in Name Manager (was: recalc wrote #NAME? with status ok)'),
     ('invalid_utf8_formula', 'skadad fil',
-     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 6870)',
+     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 7042)',
      "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (bladet Sakägarförteckning är inte giltig UTF-8 "
-     '(byte 0x89 på rad 2, kolumn 6870)).',
+     '(byte 0x89 på rad 2, kolumn 7042)).',
      'a byte that is not UTF-8 inside a formula (found by test_fuzz)'),
     ('invalid_utf8_sheet', 'skadad fil',
-     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 7198)',
+     '{path}: bladet Sakägarförteckning är inte giltig UTF-8 (byte 0x89 på rad 2, kolumn 7370)',
      "Fel i fältet 'fil': {path} kan inte läsas som arbetsbok (bladet Sakägarförteckning är inte giltig UTF-8 "
-     '(byte 0x89 på rad 2, kolumn 7198)).',
+     '(byte 0x89 på rad 2, kolumn 7370)).',
      'a byte that is not UTF-8 inside a cached text value'),
 ]

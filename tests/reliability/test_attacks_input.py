@@ -182,7 +182,7 @@ def test_the_bound_itself_is_accepted():
 CELL_ATTACKS = [
     ("B16", "<v>1E+30</v>", ' s="13"', "Köpeskilling", f"köpeskillingen är orimligt stor (1e+30; {MAX})",
      "a price of 1e30 in the Köpeskilling cell"),
-    ("G22", "<v>1E+30</v>", ' s="13"', "rad 1 i tabellen, kolumn Kapital",
+    ("G24", "<v>1E+30</v>", ' s="13"', "rad 1 i tabellen, kolumn Kapital",
      f"kapitalet är orimligt stort (1e+30; {MAX})", "a claim of 1e30 in the table"),
     ("B11", "<v>2958465</v>", ' s="10"', "Fördelningsdag", f"datumet 9999-12-31 är orimligt {DAG}",
      "serial 2958465 (9999-12-31) as the fördelningsdag"),

@@ -24,9 +24,9 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
     return rc, out.out, out.err
 
 
-def test_a_filled_workbook_is_not_overwritten_without_skriv_over(tmp_path, capsys):
+def test_a_filled_workbook_is_not_overwritten_without_skriv_over(tmp_path, capsys, monkeypatch):
     book = tmp_path / "sakagarforteckning.xlsx"
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # restored after the test: later doctests use paths relative to the checkout
     assert _run(capsys, "--arende", E2)[0] == 0
     filled = book.read_bytes()
     # the default name again, empty: refused, the case kept

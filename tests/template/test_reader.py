@@ -101,7 +101,7 @@ def test_a_bad_cell_is_named(built, tmp_path):
     wb = openpyxl.load_workbook(built["exempel-e2.xlsx"])
     wb[L.SHEET].cell(L.TABLE_FIRST_ROW + 1, L.COLUMN_INDEX["kapital"] + 1).value = "tio"
     wb.save(path)
-    with pytest.raises(SakagareError, match=r"G22"):
+    with pytest.raises(SakagareError, match=r"G24"):
         read_arende(path)
 
 
@@ -138,6 +138,42 @@ def test_every_case_file_survives_the_trip_through_the_template(tmp_path, path):
     out = tmp_path / f"{path.stem}.xlsx"
     out.write_bytes(build_bytes(from_arende(arende)))
     assert _numbers(berakna(read_arende(out), las_tabell())) == _numbers(berakna(arende, las_tabell()))
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "examples").glob("*.toml")), ids=lambda p: p.stem)
+def test_the_cli_gives_the_case_files_result_for_its_workbook(tmp_path, path, capsys):
+    """`mall --arende x.toml` then `berakna` of the workbook prints what `berakna x.toml` prints, the
+    dubbelutrop's decision included (E5: the hyresavtal upphör; its bids are in the header)."""
+    out = tmp_path / f"{path.stem}.xlsx"
+    assert cli_main(["mall", "--arende", str(path), str(out)]) == 0
+    capsys.readouterr()
+    results = []
+    for src in (path, out):
+        assert cli_main(["berakna", "--json", str(src)]) == 0
+        d = json.loads(capsys.readouterr().out)
+        results.append(([r["status"] for r in d["rader"]], [x["beslut"] for x in d.get("dubbelutrop", [])]))
+    assert results[1] == results[0]
+
+
+def test_e5_workbook_carries_the_bids(tmp_path):
+    from sakagare_xl.template.reader import read_case
+
+    out = tmp_path / "e5.xlsx"
+    assert cli_main(["mall", "--arende", str(REPO / "examples" / "e5-2018-block.toml"), str(out)]) == 0
+    ws = openpyxl.load_workbook(out)[L.SHEET]
+    cells = {ws.cell(L.HEADER_ROW[k] + 1, 1).value: ws.cell(L.HEADER_ROW[k] + 1, 2).value for k in ("bud_med", "bud_utan")}
+    assert cells == {"Bud med förbehåll": 800000, "Bud utan förbehåll": 1200000}  # examples/e5-2018-block.toml
+    assert read_case(out)[1] == [(None, 800000, 1200000)]
+
+
+def test_bids_that_differ_per_right_do_not_fit_the_header():
+    """The header holds one pair of bids for the property; a case whose [[dubbelutrop]] entries have
+    different bids is refused in Swedish rather than laid out wrongly."""
+    from sakagare_xl.template.fall import from_arende
+
+    with pytest.raises(SakagareError, match=r"ärendets dubbelutrop har olika bud \(H1: 1 / 2; H2: 3 / 4\)"):
+        from_arende(case(EXEMPEL[-1]), dubbelutrop=[("H1", 1, 2), ("H2", 3, 4)])
+    assert from_arende(case(EXEMPEL[-1]), dubbelutrop=[("H1", 1, 2), ("H2", 1, 2)]).header["bud_med"] == 1.0
 
 
 # The Sak header's Referensränta cell is a fraction as Excel stores a percentage (RULES.md §8): 2 typed into a

@@ -22,7 +22,7 @@ from sakagare_xl.engine.errors import SakagareError
 from sakagare_xl.template.reader import read_arende
 
 EXAMPLE = REPO / "workbook" / "exempel-e2.xlsx"
-SHEET = "xl/worksheets/sheet1.xml"  # "Sakägarförteckning", where Sak = A5:N41 lives
+SHEET = "xl/worksheets/sheet1.xml"  # "Sakägarförteckning", where Sak = A5:N43 lives
 
 
 def _members(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
@@ -96,7 +96,7 @@ BAD = [
     ("not_utf8_text", lambda: _replace(SHEET, lambda x: x.replace(b"<v>Ja</v>", b"<v>J\x89</v>", 1)),
      r"bladet Sakägarförteckning är inte giltig UTF-8 \(byte 0x89 på rad \d+, kolumn \d+\)",
      "a broken byte in a cached text value (fuzz test)"),
-    ("bad_xml_in_sak", lambda: _replace(SHEET, lambda x: x.replace(b'<c r="G22"', b'<c r="G22" <', 1)),
+    ("bad_xml_in_sak", lambda: _replace(SHEET, lambda x: x.replace(b'<c r="G24"', b'<c r="G24" <', 1)),
      r"bladet Sakägarförteckning är inte giltig XML \(.+\)",
      "a '<' inside a cell's attributes in the Sak range"),
     ("shared_text_index_not_a_number", lambda: _replace(SHEET, lambda x: re.sub(

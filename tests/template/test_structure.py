@@ -45,7 +45,7 @@ def test_defined_names_point_at_the_header_values_and_sak(books, name):
     for n in NAMES:
         assert n in wb.defined_names, n
     dests = {n: list(wb.defined_names[n].destinations) for n in NAMES}
-    assert dests["Sak"] == [(L.SHEET, "$A$5:$N$41")]
+    assert dests["Sak"] == [(L.SHEET, "$A$5:$N$43")]
     ws = wb[L.SHEET]
     for f in L.HEADER:
         ((sheet, ref),) = dests.get(f.name) or list(wb.defined_names[f.name].destinations)

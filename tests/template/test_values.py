@@ -80,7 +80,9 @@ def test_2018_block_covers_826000(built):
     form = _row_values(ws, "formansratt")
     assert form[1] + form[2] == 826000
     assert _row_values(ws, "tillagg")[2] == 126000
-    assert _row_values(ws, "status")[:4] == ["förbehåll", INGET, INGET, "dubbelutrop"]  # INGET: not a right
+    # the dubbelutrop of the hyresavtal is decided by the header's bids (800 000 with, 1 200 000 without
+    # förbehåll; examples/e5-2018-block.toml [[dubbelutrop]]): it falls, as `sakagare-xl berakna` says
+    assert _row_values(ws, "status")[:4] == ["förbehåll", INGET, INGET, "upphör"]  # INGET: not a right
 
 
 @pytest.mark.parametrize("ex", EXEMPEL, ids=lambda e: e.fil)
