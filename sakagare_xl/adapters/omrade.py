@@ -495,8 +495,7 @@ def _las_arende(
     platser: dict[str, int] = {}
 
     for nr, r, cells, p in _rader(rows, heading, kolumner, plats, tabellrader):
-        def get(key: str) -> Any:
-            return cells.get(key)
+        get = cells.get  # a missing column reads as blank
 
         id_ = _namn(get("id"), p, "id") or f"rad {nr}"
         if id_ in platser:
