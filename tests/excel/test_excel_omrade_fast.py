@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sakagare_xl.adapters import omrade as O
 from sakagare_xl.adapters.values import to_bool, to_date, to_decimal, to_text
 from sakagare_xl.engine.errors import SakagareError
+from sakagare_xl.engine.model import Fordran, Inskrivning
 
 CELL = st.one_of(
     st.none(),
@@ -140,14 +141,15 @@ def _arende_outcome(rows):
 @settings(max_examples=300, deadline=None)
 @given(table_row())
 def test_trusted_constructors_are_the_ordinary_ones(cells):
-    from conftest import HEAD, e2_range
-
-    from sakagare_xl.engine.model import Fordran, Inskrivning
-
-    rows = e2_range(trailing_empty=False)
-    rows = [r + [None] * len(_EXTRA) for r in rows]
-    rows[5] = list(HEAD) + _EXTRA
-    rows[7] = cells  # the second table row: every column drawn (an ordering, an id, a day, a kind, amounts, …)
+    # E2's header and first row (tests/excel/conftest.py, e2_range: Lawline 15971), the second row drawn
+    rows = [
+        ["Fastighet", "Lawline 15971"], ["Månader", 0.0], ["Referensränta", 0.015], ["Förrättningskostnader", 5000.0],
+        ["Köpeskilling", 220000.0],
+        ["Ordning", "Id", "Inskrivningsdag", "Slag", "Inteckningsbelopp", "Sakägare", "Kapital", "Exekutionsfordran",
+         *_EXTRA],
+        [None, "P1980", 1980.0, "inteckning", 90000.0, "A", 85000.0, None, None, None, None, None],
+        cells,
+    ]
     fast = _arende_outcome(rows)
     trusted = Inskrivning.__dict__["betrodd"], Fordran.__dict__["betrodd"]
     try:
