@@ -495,8 +495,7 @@ def _las_arende(
     platser: dict[str, int] = {}
 
     for nr, r, cells, p in _rader(rows, heading, kolumner, plats, tabellrader):
-        def get(key: str) -> Any:
-            return cells.get(key)
+        get = cells.get  # a missing column reads as blank
 
         id_ = _namn(get("id"), p, "id") or f"rad {nr}"
         if id_ in platser:
@@ -555,10 +554,8 @@ def _las_arende(
                 raise OgiltigtVarde("en rättighet har inget kapital; lämna cellen tom.", None, p("kapital"))
             if slag == "inteckning" and belopp is None:
                 raise SaknatVarde("inteckningsbeloppet saknas.", None, p("belopp"))
-            try:
-                ins = Inskrivning(
-                    id=id_, dag=dag, slag=slag, belopp=belopp, ordning=ordning, innehavare=borgenar
-                )
+            try:  # the values checked above, the rest (the day, an inteckning of 0 kr) by the engine
+                ins = Inskrivning.betrodd(id_, dag, slag, belopp, ordning, borgenar)
             except SakagareError as exc:
                 raise _relocate(exc, p(_FIELD_TO_KEY.get(exc.field or "", "id"))) from None
             inskrivningar.append(ins)
@@ -651,26 +648,18 @@ _FIELD_TO_KEY = {
 }
 
 
+_NOLL = Decimal(0)
+
+
 def _fordran(id_, borgenar, kapital, ranta, kostnader, pantbrev, overhypotek, utmatta, exek, frl6, personligt, rangdag, p):
     if not borgenar:
         raise SaknatVarde("borgenären (Sakägare) saknas för raden med kapital.", None, p("borgenar"))
-    try:
-        return Fordran(
-            id=id_,
-            borgenar=borgenar,
-            kapital=kapital,
-            ranta=ranta if ranta is not None else Decimal(0),
-            kostnader=kostnader if kostnader is not None else Decimal(0),
-            pantbrev=tuple(pantbrev),
-            overhypotek=tuple(overhypotek),
-            utmatta_pantbrev=tuple(utmatta),
-            exekutionsfordran=exek,
-            frl6_1=frl6,
-            personligt_ansvar=personligt,
-            rangdag=rangdag,
-        )
-    except SakagareError as exc:
-        raise _relocate(exc, p(_FIELD_TO_KEY.get(exc.field or "", "kapital"))) from None
+    # every value is checked already (texts stripped and non-empty, amounts by _belopp, ids by _split_ids,
+    # flags by _flagga, the rangdag by to_date): the engine's trusted constructor does not check them again
+    return Fordran.betrodd(
+        id_, borgenar, kapital, ranta if ranta is not None else _NOLL, kostnader if kostnader is not None else _NOLL,
+        tuple(pantbrev), tuple(overhypotek), tuple(utmatta), exek, frl6, personligt, rangdag,
+    )
 
 
 def _las_lista(

@@ -124,6 +124,9 @@ def procent(value: object, field_name: str, where: str | None = None) -> Decimal
     return kontrollera_procent(value, field_name, where)
 
 
+_new = object.__new__  # for the trusted constructors (``betrodd``), which skip ``__post_init__``
+
+
 def _check_dag(value: object, field_name: str, where: str | None, *, allow_year: bool = False) -> None:
     if value is None or type(value) is _dt.date and FORSTA_DAG <= value <= SISTA_DAG:
         return  # no day, or a plain day in range (the common case): nothing below would raise
@@ -253,6 +256,34 @@ class Inskrivning:
         if self.ordning is not None and (isinstance(self.ordning, bool) or not isinstance(self.ordning, int)):
             raise OgiltigtVarde(f"ett heltal väntades, inte {visa(self.ordning)}.", "ordning", w)
 
+    @classmethod
+    def betrodd(cls, id: str, dag: Dag, slag: str, belopp: Decimal | None, ordning: int | None,
+                innehavare: str) -> "Inskrivning":
+        """An ``Inskrivning`` from a reader that has already checked its values, made without the checks of
+        ``__post_init__`` that those make redundant; what the reader leaves open is still checked here, with
+        the same message. The reader guarantees: ``id`` a non-empty stripped text; ``slag`` one of
+        :data:`SLAG`; for an inteckning ``belopp`` a finite ``Decimal`` in 0 … :data:`MAX_BELOPP`, for a
+        right ``None``; ``ordning`` ``None`` or an ``int`` (not a bool); ``innehavare`` a text. Still
+        checked: ``dag`` (a day or a year, in range) and an inteckning of 0 kr.
+
+        >>> dag = _dt.date(2001, 5, 2)
+        >>> Inskrivning.betrodd("P1", dag, "inteckning", Decimal(100), None, "") == Inskrivning("P1", dag, belopp=100)
+        True
+        """
+        w = None
+        if dag is None or type(dag) is not _dt.date or not FORSTA_DAG <= dag <= SISTA_DAG:
+            w = f"inskrivning {id}"
+            if dag is None:
+                raise OgiltigtDatum("inskrivningsdagen saknas.", "dag", w)
+            _check_dag(dag, "dag", w, allow_year=True)
+        if belopp == 0 and slag == SLAG_INTECKNING:
+            raise OgiltigtBelopp("belopp", belopp, w or f"inskrivning {id}",
+                                 reason="ett pantbrev på 0 kr är inte en inteckning")
+        obj = _new(cls)
+        obj.__dict__.update(id=id, dag=dag, slag=slag, belopp=belopp, ordning=ordning, innehavare=innehavare,
+                            beskrivning="")
+        return obj
+
     @property
     def ar_inteckning(self) -> bool:
         return self.slag == SLAG_INTECKNING
@@ -321,6 +352,29 @@ class Fordran:
                 raise OgiltigtVarde(f"sant eller falskt väntades, inte {visa(getattr(self, name))}.", name, w)
         _check_dag(self.rangdag, "rangdag", w)
         _check_dag(self.utmatningsdag, "utmatningsdag", w)
+
+    @classmethod
+    def betrodd(cls, id: str, borgenar: str, kapital: Decimal, ranta: Decimal, kostnader: Decimal,
+                pantbrev: tuple[str, ...], overhypotek: tuple[str, ...], utmatta_pantbrev: tuple[str, ...],
+                exekutionsfordran: bool, frl6_1: bool, personligt_ansvar: bool,
+                rangdag: _dt.date | None) -> "Fordran":
+        """A ``Fordran`` from a reader that has already checked every value ``__post_init__`` checks, made
+        without checking them again (``utmatningsdag`` is ``None``). The reader guarantees: ``id`` and
+        ``borgenar`` non-empty stripped texts; the three amounts finite ``Decimal`` in 0 …
+        :data:`MAX_BELOPP`; the three id lists tuples of non-empty stripped texts; the three flags bools;
+        ``rangdag`` ``None`` or a date in :data:`FORSTA_DAG` … :data:`SISTA_DAG`. A reader that cannot
+        guarantee one of these uses the ordinary constructor.
+
+        >>> Fordran.betrodd("F1", "Bank", Decimal(5), Decimal(0), Decimal(0), ("P1",), (), (), False, False,
+        ...                 True, None) == Fordran("F1", "Bank", Decimal(5), pantbrev=("P1",))
+        True
+        """
+        obj = _new(cls)
+        obj.__dict__.update(id=id, borgenar=borgenar, kapital=kapital, ranta=ranta, kostnader=kostnader,
+                            pantbrev=pantbrev, overhypotek=overhypotek, utmatta_pantbrev=utmatta_pantbrev,
+                            exekutionsfordran=exekutionsfordran, frl6_1=frl6_1, personligt_ansvar=personligt_ansvar,
+                            rangdag=rangdag, utmatningsdag=None)
+        return obj
 
     @property
     def belopp(self) -> Decimal:

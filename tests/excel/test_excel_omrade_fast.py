@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sakagare_xl.adapters import omrade as O
 from sakagare_xl.adapters.values import to_bool, to_date, to_decimal, to_text
 from sakagare_xl.engine.errors import SakagareError
+from sakagare_xl.engine.model import Fordran, Inskrivning
 
 CELL = st.one_of(
     st.none(),
@@ -83,3 +84,78 @@ def test_split_ids_of_blank(value):
 def test_datetime_day_is_to_date(value):
     # the table reader takes value.date() for a datetime, as to_date does
     assert value.date() == to_date(value, PLATS, allow_blank=False, allow_year=True)
+
+
+# The reader builds Inskrivning/Fordran through the engine's trusted constructors (``betrodd``), which skip the
+# checks the reader has already made. Read with the ordinary constructors instead, every range must give the
+# same Arende (fields and types) or the same error with the same message.
+_EXTRA = ["Ränta", "Kostnader", "Pantbrev", "Personligt ansvar"]
+#: per column of the table row (HEAD + _EXTRA), values a filled-in list has, edge values among them (0 kr,
+#: a blank, a day outside 1800–2200 as a datetime cell, a bare year, a kind without an inskrivning)
+_COLUMN_VALUES = [
+    [None, 1.0, 0.0],
+    ["P1984", " P9 ", None],
+    [1984.0, dt.datetime(1984, 5, 2), dt.datetime(1700, 1, 1), dt.datetime(2300, 1, 1), dt.date(1999, 1, 1), None],
+    ["inteckning", "servitut", "fordran", "frl6", None],
+    [70000.0, 0.0, None, 70000.5],
+    ["B", " B ", None],
+    [75000.0, 0.0, None],
+    [None, "Ja", "Nej"],
+    [None, 0.0, 1234.5],
+    [None, 0.0, 99.0],
+    [None, "P1980", "P1980; P1991"],
+    [None, "Ja", "Nej"],
+]
+
+
+@st.composite
+def table_row(draw):
+    """A row of mostly listed values, and one column (sometimes) any cell value at all."""
+    row = [draw(st.sampled_from(values)) for values in _COLUMN_VALUES]
+    k = draw(st.integers(0, len(row)))
+    if k < len(row):
+        row[k] = draw(CELL)
+    return row
+
+
+def _ordinary_inskrivning(cls, id, dag, slag, belopp, ordning, innehavare):
+    return cls(id=id, dag=dag, slag=slag, belopp=belopp, ordning=ordning, innehavare=innehavare)
+
+
+def _ordinary_fordran(cls, id, borgenar, kapital, ranta, kostnader, pantbrev, overhypotek, utmatta_pantbrev,
+                      exekutionsfordran, frl6_1, personligt_ansvar, rangdag):
+    return cls(id=id, borgenar=borgenar, kapital=kapital, ranta=ranta, kostnader=kostnader, pantbrev=pantbrev,
+               overhypotek=overhypotek, utmatta_pantbrev=utmatta_pantbrev, exekutionsfordran=exekutionsfordran,
+               frl6_1=frl6_1, personligt_ansvar=personligt_ansvar, rangdag=rangdag)
+
+
+def _arende_outcome(rows):
+    try:
+        a = O.las_omrade(rows).arende
+    except SakagareError as exc:
+        return None, type(exc), str(exc)
+    objs = (*a.inskrivningar, *a.fordringar)
+    return [(type(o), [(k, type(v), repr(v)) for k, v in vars(o).items()]) for o in objs], None, None
+
+
+@settings(max_examples=300, deadline=None)
+@given(table_row())
+def test_trusted_constructors_are_the_ordinary_ones(cells):
+    # E2's header and first row (tests/excel/conftest.py, e2_range: Lawline 15971), the second row drawn
+    rows = [
+        ["Fastighet", "Lawline 15971"], ["Månader", 0.0], ["Referensränta", 0.015], ["Förrättningskostnader", 5000.0],
+        ["Köpeskilling", 220000.0],
+        ["Ordning", "Id", "Inskrivningsdag", "Slag", "Inteckningsbelopp", "Sakägare", "Kapital", "Exekutionsfordran",
+         *_EXTRA],
+        [None, "P1980", 1980.0, "inteckning", 90000.0, "A", 85000.0, None, None, None, None, None],
+        cells,
+    ]
+    fast = _arende_outcome(rows)
+    trusted = Inskrivning.__dict__["betrodd"], Fordran.__dict__["betrodd"]
+    try:
+        Inskrivning.betrodd = classmethod(_ordinary_inskrivning)
+        Fordran.betrodd = classmethod(_ordinary_fordran)
+        ordinary = _arende_outcome(rows)
+    finally:
+        Inskrivning.betrodd, Fordran.betrodd = trusted
+    assert fast == ordinary
