@@ -90,3 +90,19 @@ def formulas(data: bytes, sheet: str = "Blad 1") -> dict[str, object]:
 
     wb = openpyxl.load_workbook(io.BytesIO(data))
     return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row if c.value is not None}
+
+
+def formula_values(data: bytes) -> dict[tuple[str, str], object]:
+    """(sheet, A1) → the cached value recalc's own reader finds for each formula cell (``None``: no value,
+    e.g. openpyxl's empty ``<v>`` without a type)."""
+    from sakagare_xl.recalc.cells import a1, read_workbook
+    from sakagare_xl.recalc.ooxml import open_package
+
+    out = {}
+    for sh in read_workbook(open_package(data)).sheets:
+        if sh is None:
+            continue
+        for (r, c), cell in sh.cells.items():
+            if cell.formula is not None:
+                out[(sh.name, a1(r, c))] = cell.value if cell.has_v else None
+    return out

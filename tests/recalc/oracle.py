@@ -13,6 +13,8 @@ from decimal import Decimal
 from sakagare_xl.recalc.cells import XLError, a1, read_workbook
 from sakagare_xl.recalc.ooxml import open_package
 
+from .helpers import formula_values
+
 try:
     import formualizer as fz
 except ImportError as exc:  # pragma: no cover - the test extra pins it; a platform without a wheel skips
@@ -89,16 +91,8 @@ def oracle_values(data: bytes, functions: dict | None = None) -> dict[tuple[str,
     return out
 
 
-def recalc_values(data: bytes) -> dict[tuple[str, str], object]:
-    """(sheet, A1) → the cached value in the file (what recalc wrote), ``None`` for no value."""
-    out = {}
-    for sh in read_workbook(open_package(data)).sheets:
-        if sh is None:
-            continue
-        for (r, c), cell in sh.cells.items():
-            if cell.formula is not None:
-                out[(sh.name, a1(r, c))] = cell.value if cell.has_v else None
-    return out
+#: (sheet, A1) → the cached value in the file (what recalc wrote), ``None`` for no value
+recalc_values = formula_values
 
 
 def _norm(v):

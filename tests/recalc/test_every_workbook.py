@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from sakagare_xl.cli import build_parser
-from sakagare_xl.recalc.cells import a1, read_workbook
 from sakagare_xl.recalc.core import recalc_bytes
-from sakagare_xl.recalc.ooxml import open_package
 
 from .helpers import FAKE, build, members
+from .helpers import formula_values as formula_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOKS = sorted((ROOT / "workbook").glob("*.xlsx"))
@@ -32,17 +31,6 @@ def recalc(argv, functions=None):
     return args.func(args, functions=functions)
 
 
-def formula_cells(data: bytes) -> dict[tuple[str, str], object]:
-    """(sheet, cell) → the cached value recalc's own reader finds (``None``: the formula has no value)."""
-    wb = read_workbook(open_package(data))
-    out = {}
-    for sh in wb.sheets:
-        if sh is None:
-            continue
-        for (r, c), cell in sh.cells.items():
-            if cell.formula is not None:
-                out[(sh.name, a1(r, c))] = cell.value if cell.has_v else None
-    return out
 
 
 def openpyxl_edit(src: Path, dest: Path, name: str, value) -> None:
