@@ -19,13 +19,11 @@ every formula's value removed. Agreement of the values is checked on the way (ce
 from __future__ import annotations
 
 import argparse
-import io
 import re
 import statistics
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,20 +35,13 @@ from bench.workbooks import make_ours, make_peer  # noqa: E402
 from sakagare_xl.adapters.functions import FUNCTIONS  # noqa: E402
 from sakagare_xl.recalc.core import recalc_bytes  # noqa: E402
 from tests.recalc import oracle  # noqa: E402
+from tests.recalc.helpers import rewrite_sheets  # noqa: E402
 
 _FV = re.compile(rb"(<f>[^<]*</f>|<f [^>]*/>|<f [^>]*>[^<]*</f>)<v>[^<]*</v>")
 
 
 def without_values(data: bytes) -> bytes:
-    zin = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info)
-            if info.filename.startswith("xl/worksheets/sheet"):
-                body = _FV.sub(rb"\1", body)
-            zout.writestr(info, body)
-    return buf.getvalue()
+    return rewrite_sheets(data, lambda xml: _FV.sub(rb"\1", xml))
 
 
 def fz_eval(data: bytes) -> dict:

@@ -106,3 +106,16 @@ def formula_values(data: bytes) -> dict[tuple[str, str], object]:
             if cell.formula is not None:
                 out[(sh.name, a1(r, c))] = cell.value if cell.has_v else None
     return out
+
+
+def rewrite_sheets(data: bytes, edit) -> bytes:
+    """The workbook with ``edit(xml)`` applied to every worksheet part (other members copied as they are)."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = edit(body)
+            zout.writestr(info, body)
+    return buf.getvalue()

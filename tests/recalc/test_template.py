@@ -16,7 +16,7 @@ from sakagare_xl.template import layout as L
 
 from sakagare_xl.recalc.core import recalc_bytes
 
-from .helpers import members, strip_values
+from .helpers import members, rewrite_sheets, strip_values
 
 WORKBOOKS = sorted((Path(__file__).resolve().parents[2] / "workbook").glob("*.xlsx"))
 _FV = re.compile(rb"(</f>|<f [^>]*/>)<v>[^<]*</v>")
@@ -24,15 +24,7 @@ _FV = re.compile(rb"(</f>|<f [^>]*/>)<v>[^<]*</v>")
 
 def stale(data: bytes) -> bytes:
     """Every formula's cached value replaced by 0 (the sheet XML otherwise unchanged)."""
-    zin = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info)
-            if info.filename.startswith("xl/worksheets/sheet"):
-                body = _FV.sub(rb"\1<v>0</v>", body)
-            zout.writestr(info, body)
-    return buf.getvalue()
+    return rewrite_sheets(data, lambda xml: _FV.sub(rb"\1<v>0</v>", xml))
 
 
 def formula_values(data: bytes) -> dict[tuple[str, str], tuple[str, object]]:
