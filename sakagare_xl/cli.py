@@ -20,15 +20,28 @@ SUBCOMMANDS = (
     "sakagare_xl.doctor",
 )
 
+#: the name each sub-command module registers: ``sakagare-xl recalc …`` imports the recalc module only (the
+#: others import the engine, the table functions and more, which a batch of 20-row workbooks would wait for)
+COMMANDS = {
+    "berakna": "sakagare_xl.berakna_cli",
+    "mall": "sakagare_xl.template.cli",
+    "recalc": "sakagare_xl.recalc.cli",
+    "sammanstall": "sakagare_xl.tabell.cli",
+    "kontrollera": "sakagare_xl.doctor",
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``command`` (a sub-command's name, the first argument), one with that
+    sub-command only, which parses its arguments and words its help and errors the same way."""
     parser = argparse.ArgumentParser(
         prog="sakagare-xl",
         description="Sakägarförteckning, tillägg (JB 6:3), skyddsbelopp och fördelning.",
     )
     parser.add_argument("--version", action="version", version=f"sakagare-xl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
-    for name in SUBCOMMANDS:
+    names = (COMMANDS[command],) if command in COMMANDS else SUBCOMMANDS
+    for name in names:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:  # a sub-command not installed in this build
@@ -82,7 +95,9 @@ class _PipeSafe:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
