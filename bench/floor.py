@@ -4,15 +4,18 @@ Standard library only, written for exactly this layout (``bench/workbooks.py``: 
 per pantbrev from row 8 with D, E, F given and G..K formulas, totals below), so it knows in advance
 which cells hold which formula and needs no formula parser, no dependency graph, no general cell model:
 
-1. read the file and the zip; read (decompress) every member;
+1. read the file and the zip's directory; read (decompress) the one sheet member, nothing else;
 2. scan the sheet XML once with one regular expression for the cells with a value (B2..B5 and D, E, F
    of every row);
 3. compute the same values recalc computes: ``G = TILLAGG(D, B3, F)`` as the engine does it (Decimal,
    JB 6 kap. 3 §: D × (15 % + (B3 + 4 %) × F/12), rounded to öre half up), then H..K and the totals of
    G..K as floats, like the spreadsheet formulas;
 4. patch the new values into the ``<v>`` of every formula cell (one pass over the XML);
-5. write a new zip (every member written again, deflated at zlib's default level) to a temporary file
-   in the output folder, fsync, rename over the target: the same durable write as recalc's.
+5. write the new zip as recalc writes it: the sheet deflated at the level its header records (openpyxl
+   writes zlib's default, 6), every other member copied as the raw bytes it has in the file (no
+   decompressing and compressing again: recalc does not, and a floor that did would be slower than it
+   needs to be), the central directory's offsets, CRC and sizes updated; to a temporary file in the output
+   folder, fsync, the source's permission bits, rename over the target: the same durable write as recalc's.
 
 The totals of D and E depend on none of our functions, so, like recalc, the floor leaves them alone
 (docs/performance.md). The output is checked with the same check as recalc's (``check_ours``).
@@ -23,8 +26,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
 import tempfile
 import zipfile
+import zlib
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -111,19 +116,50 @@ def patch(xml: bytes, new: dict[bytes, float]) -> bytes:
     return b"".join(parts)
 
 
+def rezip(data: bytes, zf: zipfile.ZipFile, name: str, body: bytes) -> bytes:
+    """``data`` (the zip ``zf`` was opened on) with member ``name`` replaced by ``body`` deflated at level 6;
+    every other member's bytes copied as they are. For the bench's files only (written by openpyxl: no data
+    descriptors, no zip64, members in directory order)."""
+    info = zf.getinfo(name)
+    infos = zf.infolist()
+    if info.flag_bits & 0x8 or info.compress_type != zipfile.ZIP_DEFLATED:
+        raise ValueError(f"{name}: not the layout this floor is written for")
+    after = [i.header_offset for i in infos if i.header_offset > info.header_offset]
+    start_dir = zf.start_dir
+    stop = min(after) if after else start_dir
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = comp.compress(body) + comp.flush()
+    crc = zlib.crc32(body)
+    off = info.header_offset
+    n, m = struct.unpack_from("<HH", data, off + 26)
+    header = bytearray(data[off:off + 30 + n + m])
+    struct.pack_into("<III", header, 14, crc, len(packed), len(body))
+    delta = len(header) + len(packed) - (stop - off)
+    cd = bytearray(data[start_dir:])
+    pos = 0
+    for i in infos:  # central directory records, in directory order
+        n, m, k = struct.unpack_from("<HHH", cd, pos + 28)
+        if i.header_offset == off:
+            struct.pack_into("<III", cd, pos + 16, crc, len(packed), len(body))
+        elif i.header_offset > off:
+            struct.pack_into("<I", cd, pos + 42, i.header_offset + delta)
+        pos += 46 + n + m + k
+    struct.pack_into("<I", cd, pos + 16, start_dir + delta)  # the end record: where the directory starts
+    return b"".join((data[:off], header, packed, data[stop:start_dir], cd))
+
+
 def floor_compute_one(path: Path, dest: Path) -> None:
     """Recalculate one benchmark workbook the cheapest way (see the module doc) and write it durably."""
-    data = path.read_bytes()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info.filename)
-            if info.filename == SHEET:
-                body = patch(body, compute(body))
-            zout.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        data = fh.read()
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    xml = zf.read(SHEET)
+    out = rezip(data, zf, SHEET, patch(xml, compute(xml)))
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".~floor.")
     with os.fdopen(fd, "wb") as fh:
-        fh.write(buf.getvalue())
+        fh.write(out)
         fh.flush()
         os.fsync(fh.fileno())
+    os.chmod(tmp, st.st_mode & 0o7777)
     os.replace(tmp, dest)

@@ -1,5 +1,7 @@
 #!/bin/sh
 # Run the benchmarks: bench/run.sh [--quick] [--write-docs] [other python -m bench options]
+#   bench/run.sh --recalc-targets   only issue 12's recalc rows (LibreOffice, CLI --jobs 1 with and without
+#                                   --alla, API --jobs 1, the computing floor, the memory rows): ~5 minutes
 #
 # Uses $VENV (default: the active venv, else .venv in the repository (git-ignored)), installs the project with the
 # `bench` extra (the `formulas` library) at the pinned versions, installs LibreOffice when `soffice` is

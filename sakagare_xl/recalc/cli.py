@@ -99,7 +99,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace, functions: dict | None = None) -> int:
-    from .batch import Options, check_report, expand, run_batch, write_reports
+    from ..cli import imports_without_gc
+
+    with imports_without_gc():
+        from .batch import Options, check_report, expand, run_batch, write_reports
 
     if args.report:  # before any workbook is touched (issue 10)
         problem = check_report(args.report)
@@ -128,9 +131,10 @@ def run(args: argparse.Namespace, functions: dict | None = None) -> int:
     else:
         if functions is None:
             try:
-                from .core import default_functions
+                with imports_without_gc():
+                    from .core import default_functions
 
-                functions = default_functions()
+                    functions = default_functions()
             except ImportError as exc:
                 print(f"fel: sakägarfunktionerna går inte att läsa in ({exc})", file=sys.stderr)
                 return 1
