@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from collections.abc import Sequence
@@ -53,28 +52,6 @@ SLAGNAMN = {
     "arrende": "Arrende",
     "rattighet": "Rättighet",
 }
-
-
-@dataclass(slots=True)
-class _Rad:
-    """A row under construction (amounts exact until shown)."""
-
-    typ: str
-    ids: tuple[str, ...]
-    sakagare: str
-    andelar: list[tuple[str, Decimal]] = field(default_factory=list)
-    formansratt: Decimal = NOLL
-    kapitaldel: Decimal = NOLL
-    tillagg: Decimal = NOLL
-    tak_belopp: Decimal | None = None  # the amount the tillägg ceiling is computed on (the block's), on its post
-    ceiling: Decimal = NOLL
-    slag: str = ""
-    block: tuple[str, ...] = ()
-    block_formansratt: Decimal | None = None
-    lika: int | None = None  # rows of one pantbrev with the same number have equal rank (simultaneous utmätning)
-    text: str = ""
-    skyddad: bool = False
-    status: str | None = None
 
 
 def _dag(d: object) -> str:
@@ -106,6 +83,10 @@ class _Berakning:
                     self.by_pantbrev.setdefault(pid, {}).setdefault(attr, []).append(c)
         self.remaining = {c.id: c.belopp for c in self.claims}
         self.lika_nr = 0
+        #: id(row) -> its number of equal rank, for the rows of claims that attached one pantbrev at one time
+        self.lika_of: dict[int, int] = {}
+        #: id(block tuple) -> the block's first-hand rows, in order
+        self.block_rows: dict[int, list[Rad]] = {}
         self.exek = next((c for c in self.claims if c.exekutionsfordran), None)
         if self.f.manader is not None:
             self.perioder: tuple[Period, ...] = fast_tak(Decimal(0), self.f.referensranta, Fraction(self.f.manader)).perioder
@@ -228,22 +209,26 @@ class _Berakning:
         return {p: frozen.setdefault(id(b), tuple(b)) for p, b in block_of.items()}
 
     # ---- rows ----
+    # Each row is built once, as the public ``Rad`` (its number, rank, protection and payment are filled in by
+    # ``_berakna``'s one pass over them); ``_ore`` keeps its förmånsrätt in öre for the walk. The amounts a row
+    # shows are rounded to öre where they are computed and kept as one ``Decimal`` each: its förmånsrätt, its
+    # kapitaldel and its share (one claim) are often the same amount, and then the same object.
     def take(self, cid: str, amount: Decimal) -> Decimal:
         a = max(min(self.remaining[cid], amount), Decimal(0))
         self.remaining[cid] -= a
         return a
 
-    def pantbrev_unit(self, p: Inskrivning, block_of: dict[str, tuple[str, ...]]) -> list[_Rad]:
+    def pantbrev_unit(self, p: Inskrivning, block_of: dict[str, tuple[str, ...]]) -> list[Rad]:
         """The rows of one pantbrev: its first-hand creditor (capital, and the tillägg if it ends a block),
         second-hand pledgees and attaching creditors from the ägarhypotek, then the owner."""
-        rows: list[_Rad] = []
+        rows: list[Rad] = []
         pid = p.id
         left = p.belopp
         on = self.by_pantbrev.get(pid, _NO_CLAIMS)
         eligible = on.get("pantbrev")
         if eligible:
             remaining = self.remaining
-            blk = block_of.get(pid, (pid,))
+            blk = block_of.get(pid) or (pid,)
             if len(eligible) == 1 and len(blk) == 1:
                 # one claim, a pantbrev of its own (the common case): the general steps below, written out with
                 # the same arithmetic (``0 + x`` is what ``sum`` of one amount computes)
@@ -260,65 +245,77 @@ class _Berakning:
                 a2 = max(min(need, t), _ZERO)
                 remaining[cid] = need - a2
                 share = (a + a2).quantize(ORE, ROUND_HALF_UP)
-                # typ, ids, sakagare, andelar, formansratt, kapitaldel, tillagg, tak_belopp, ceiling, slag
-                row = _Rad("fordran", (pid,), c.borgenar, [(cid, share)], NOLL + share, belopp - left, t, belopp,
-                           ceiling, "inteckning")
-                row.text = (_text_fordran, self, p, row, need_before, blk)
+                kapitaldel = belopp - left
+                # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg, tillagg_tak,
+                # skyddad, status, text, enhet, andelar, slag
+                row = Rad(0, 0, "fordran", (pid,), (cid,), c.borgenar, NOLL + share,
+                          kapitaldel.quantize(ORE, ROUND_HALF_UP), t, ceiling.quantize(ORE, ROUND_HALF_UP), False,
+                          None, None, 0, ((cid, share),), "inteckning")
+                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel, belopp)
+                row._ore = int(share.scaleb(2))
                 rows.append(row)
-                eligible = None
             else:
-                row = _Rad("fordran", (pid,), eligible[0].borgenar, slag="inteckning")
-        if eligible:
-            need_before = sum(self.remaining[c.id] for c in eligible)
-            for c in eligible:
-                a = self.take(c.id, left)
-                left -= a
-                row.andelar.append((c.id, a))
-            row.kapitaldel = p.belopp - left
-            if len(blk) > 1:
-                row.block = blk
-            if blk[-1] == p.id:
-                # every pantbrev of a block secures exactly these claims (the block's key)
-                bsum = p.belopp if len(blk) == 1 else sum(self.insk[b].belopp for b in blk)
-                blk_claims = eligible
-                need = sum(self.remaining[c.id] for c in blk_claims)
-                row.tak_belopp = bsum
-                row.ceiling = bsum * FAST_PROCENT / 100 + bsum * self.faktor  # Tak.tak, the Tak built when read
-                t = ore(min(need, max(row.ceiling, Decimal(0))))
-                rest = t
-                for c in blk_claims:
-                    a = self.take(c.id, rest)
-                    rest -= a
-                    for k, (cid, amt) in enumerate(row.andelar):
-                        if cid == c.id:
-                            row.andelar[k] = (cid, amt + a)
-                            break
-                    else:
-                        row.andelar.append((c.id, a))
-                row.tillagg = t
-            row.andelar = [(cid, ore(a)) for cid, a in row.andelar]
-            row.formansratt = sum((a for _, a in row.andelar), NOLL)
-            row.text = (_text_fordran, self, p, row, need_before, blk)
-            rows.append(row)
+                need_before = sum(remaining[c.id] for c in eligible)
+                andelar: list[tuple[str, Decimal]] = []
+                for c in eligible:
+                    a = self.take(c.id, left)
+                    left -= a
+                    andelar.append((c.id, a))
+                kapitaldel = p.belopp - left
+                tak_belopp = ceiling = None
+                t = NOLL
+                if blk[-1] == pid:
+                    # every pantbrev of a block secures exactly these claims (the block's key)
+                    bsum = p.belopp if len(blk) == 1 else sum(self.insk[b].belopp for b in blk)
+                    need = sum(remaining[c.id] for c in eligible)
+                    tak_belopp = bsum
+                    ceiling = bsum * FAST_PROCENT / 100 + bsum * self.faktor  # Tak.tak, the Tak built when read
+                    t = ore(min(need, max(ceiling, Decimal(0))))
+                    rest = t
+                    for c in eligible:
+                        a = self.take(c.id, rest)
+                        rest -= a
+                        for k, (cid, amt) in enumerate(andelar):
+                            if cid == c.id:
+                                andelar[k] = (cid, amt + a)
+                                break
+                        else:
+                            andelar.append((c.id, a))
+                shares = tuple([(cid, ore(a)) for cid, a in andelar])
+                formansratt = sum((a for _, a in shares), NOLL)
+                row = Rad(0, 0, "fordran", (pid,),
+                          (shares[0][0],) if len(shares) == 1 else tuple([cid for cid, _ in shares]),
+                          eligible[0].borgenar, formansratt, kapitaldel.quantize(ORE, ROUND_HALF_UP), t,
+                          None if ceiling is None else ceiling.quantize(ORE, ROUND_HALF_UP), False, None, None, 0,
+                          shares, "inteckning", blk if len(blk) > 1 and blk[-1] == pid else ())
+                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel, tak_belopp)
+                row._ore = int(formansratt.scaleb(2))
+                if len(blk) > 1:
+                    self.block_rows.setdefault(id(blk), []).append(row)
+                rows.append(row)
         for c in on.get("overhypotek", ()):
             need = self.remaining[c.id]
             a = self.take(c.id, left)
             left -= a
-            row = _Rad("overhypotek", (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a, slag="inteckning")
-            row.formansratt = ore(a)
+            q = ore(a)
+            row = Rad(0, 0, "overhypotek", (pid,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
+                      ((c.id, q),), "inteckning")
             row.text = (_text_andrahand, p, row, need, a + left, None, 0)
+            row._ore = int(q.scaleb(2))
             rows.append(row)
         attached = on.get("utmatta_pantbrev")
         if attached:
             left = self.attached_rows(p, attached, left, rows)
         if left > 0:
-            row = _Rad("agarhypotek", (pid,), AGAREN, [], left.quantize(ORE, ROUND_HALF_UP), left, NOLL, None, NOLL,
-                       "inteckning")
+            q = left.quantize(ORE, ROUND_HALF_UP)
+            row = Rad(0, 0, "agarhypotek", (pid,), (), AGAREN, q, q, NOLL, None, False, None, None, 0, (),
+                      "inteckning")
             row.text = (_text_agarhypotek, p, left)
+            row._ore = int(q.scaleb(2))
             rows.append(row)
         return rows
 
-    def attached_rows(self, p: Inskrivning, attached: list[Fordran], left: Decimal, rows: list[_Rad]) -> Decimal:
+    def attached_rows(self, p: Inskrivning, attached: list[Fordran], left: Decimal, rows: list[Rad]) -> Decimal:
         """Claims that attached (utmätt) the owner's pantbrev ``p``: paid from the ägarhypotek without tillägg
         (JB 6 kap. 3 § 3 st.), by the time of the utmätning; claims attached at one time (the same
         ``utmatningsdag``; without one, the sale's) have equal rank and share pro rata to their claims
@@ -346,63 +343,82 @@ class _Berakning:
             lika = (self.lika_nr + 1) if len(tier) > 1 else None
             self.lika_nr += len(tier) > 1
             d = when(tier[0])
+            taken = []
             for c, need, a in zip(tier, needs, amounts):
                 a = self.take(c.id, a)
-                row = _Rad("utmatt", (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a,
-                           slag="inteckning", lika=lika)
-                row.formansratt = ore(a)
+                taken.append(a)
+                q = ore(a)
+                row = Rad(0, 0, "utmatt", (p.id,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
+                          ((c.id, q),), "inteckning")
                 row.text = (_text_andrahand, p, row, need, left, d[1] if len(d) > 1 else None, len(tier))
+                row._ore = int(q.scaleb(2))
+                if lika is not None:
+                    self.lika_of[id(row)] = lika
                 rows.append(row)
-            left -= sum(r.kapitaldel for r in rows[-len(tier):])
+            left -= sum(taken)
             k = j
         return left
 
-    def claim_row(self, kind: str, c: Fordran) -> _Rad:
+    def claim_row(self, kind: str, c: Fordran) -> Rad:
         need = self.remaining[c.id]
         a = self.take(c.id, need)
-        row = _Rad("frl6" if kind == "frl6" else "fordran", (), c.borgenar, andelar=[(c.id, ore(a))],
-                   kapitaldel=a, formansratt=ore(a), slag="fordran")
+        q = ore(a)
+        row = Rad(0, 0, "frl6" if kind == "frl6" else "fordran", (), (c.id,), c.borgenar, q, q, NOLL, None, False,
+                  None, None, 0, ((c.id, q),), "fordran")
         row.text = (_text_claim, self, kind, c, a)
+        row._ore = int(q.scaleb(2))
         return row
 
-    def rows(self) -> list[list[list[_Rad]]]:
+    def rows(self) -> tuple[list[list[list[Rad]]], tuple[int, int, int] | None]:
+        """The rows, as groups of equal rank of units (a pantbrev's rows, or one row), and where the
+        exekutionsfordran's first row is: (group, unit, row), or None."""
         groups = self.ranking()
         block_of = self.blocks(groups)
-        out: list[list[list[_Rad]]] = []
-        block_rows: dict[int, list[_Rad]] = {}  # id(block tuple) -> its first-hand rows
+        out: list[list[list[Rad]]] = []
+        exek = self.exek
+        exek_pos = None
+        exek_pids = set() if exek is None else {*exek.pantbrev, *exek.overhypotek, *exek.utmatta_pantbrev}
         for group in groups:
-            units: list[list[_Rad]] = []
+            units: list[list[Rad]] = []
+            look = False  # whether a unit of this group has a row of the exekutionsfordran
             for kind, obj in group:
                 if kind == "insk":
                     if obj.ar_inteckning:
-                        unit = self.pantbrev_unit(obj, block_of)
-                        if unit[0].block:
-                            block_rows.setdefault(id(unit[0].block), []).append(unit[0])
-                        units.append(unit)
+                        units.append(self.pantbrev_unit(obj, block_of))
+                        if obj.id in exek_pids:
+                            look = True
                     else:
-                        r = _Rad("rattighet", (obj.id,), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
-                                 slag=obj.slag)
+                        r = Rad(0, 0, "rattighet", (obj.id,), (), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
+                                NOLL, NOLL, NOLL, None, False, None, "", 0, (), obj.slag)
+                        r._ore = 0
                         units.append([r])
                 elif kind == "utmatning" and self.remaining[obj.id] <= 0:
                     continue  # the pantbrev covered the whole claim: no row at the utmätning
                 else:
                     units.append([self.claim_row(kind, obj)])
+                    if obj is exek:
+                        look = True
             if not units:
                 continue
+            if look and exek_pos is None:
+                exek_id = exek.id
+                exek_pos = next(((len(out), ui, ri) for ui, unit in enumerate(units) for ri, row in enumerate(unit)
+                                 if exek_id in row.fordran_ids), None)
             out.append(units)
         # a block is one post (NJA 1981 s. 459: "Fyra inteckningar, tillhopa ..."): its total förmånsrätt
-        for members in block_rows.values():
+        for members in self.block_rows.values():
             total = sum((r.formansratt for r in members), NOLL)
             for r in members:
                 r.block_formansratt = total
-        return out
+        return out, exek_pos
 
 
-def _text_fordran(b: "_Berakning", p: Inskrivning, row: _Rad, need_before: Decimal, blk: tuple[str, ...]) -> str:
+def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decimal, blk: tuple[str, ...],
+                  kapitaldel: Decimal, tak_belopp: Decimal | None) -> str:
     text = f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}"
-    if row.kapitaldel == p.belopp and need_before > p.belopp:
+    if kapitaldel == p.belopp and need_before > p.belopp:
         text += f" > {kr(p.belopp)}"
-    tak = None if row.tak_belopp is None else Tak(row.tak_belopp, b.perioder, b.faktor)
+    tak = None if tak_belopp is None else Tak(tak_belopp, b.perioder, b.faktor)
     if tak is None:
         # name the block by its last pantbrev only: a row's explanation never lists the whole block
         text += f"; pantbrevet ingår i blocket som slutar med pantbrev {blk[-1]}, där tillägget placeras"
@@ -430,7 +446,7 @@ def _block_namn(b: "_Berakning", blk: tuple[str, ...]) -> str:
     return f"{blk[0]} ({_ar(b.insk[blk[0]])}) … {blk[-1]} ({_ar(b.insk[blk[-1]])}), {len(blk)} pantbrev"
 
 
-def _text_andrahand(p: Inskrivning, row: _Rad, need: Decimal, available: Decimal, dag: object, n: int) -> str:
+def _text_andrahand(p: Inskrivning, row: Rad, need: Decimal, available: Decimal, dag: object, n: int) -> str:
     why = "pantsatt i andra hand (överhypotek)" if row.typ == "overhypotek" else "utmätt för fordringen"
     if row.typ == "utmatt" and dag is not None:
         why += f" {_dag(dag)}"
@@ -469,7 +485,7 @@ def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
     return f"Fordran för {c.borgenar} utan pantbrev: förmånsrätt från {_dag(day)}, {kr(a)}."
 
 
-def _text_utfall(row: _Rad, utfaller: Decimal) -> str:
+def _text_utfall(row: Rad, utfaller: Decimal) -> str:
     if row.typ == "rattighet":
         return ""
     if utfaller == row.formansratt:
@@ -479,11 +495,11 @@ def _text_utfall(row: _Rad, utfaller: Decimal) -> str:
     return " Utfaller 0: medlen är slut."
 
 
-def _text_rad(base: object, row: _Rad, utfaller: Decimal) -> str:
+def _text_rad(base: object, row: Rad, utfaller: Decimal) -> str:
     return _render(base) + _text_utfall(row, utfaller)
 
 
-def _text_skydd(exek: Fordran | None, parts: list[_Rad], skydd: Decimal) -> str:
+def _text_skydd(exek: Fordran | None, parts: list[Rad], skydd: Decimal) -> str:
     if exek is None:
         text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
     else:
@@ -504,21 +520,30 @@ def _text_fordran_resultat(c: Fordran, fr: Decimal, utfaller: Decimal | None, br
     return text + "."
 
 
-def _tiers(unit: list[_Rad]) -> list[list[int]]:
+def _tiers(unit: list[Rad], lika_of: dict[int, int]) -> list[list[int]]:
     """A pantbrev's rows as the walk takes them: tiers paid one after the other, the rows of a tier (claims
     attached at one time) sharing pro rata (RULES §7 p. 3, FRL 9 § 4 st.)."""
     if len(unit) == 1:
-        return [[till_ore(unit[0].formansratt)]]
+        return [[unit[0]._ore]]
+    if not lika_of:
+        return [[r._ore] for r in unit]
     tiers: list[list[int]] = []
     last = None
     for r in unit:
-        e = till_ore(r.formansratt)
-        if r.lika is not None and r.lika == last:
+        e = r._ore
+        lika = lika_of.get(id(r))
+        if lika is not None and lika == last:
             tiers[-1].append(e)
         else:
             tiers.append([e])
-        last = r.lika
+        last = lika
     return tiers
+
+
+def _upphor(row: Rad) -> None:
+    row.status = "upphor"
+    row.text = (f"{SLAGNAMN[row.slag]} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
+                "försäljningen, om inte budet täcker allt med bättre rätt.")
 
 
 def _render(text) -> str:
@@ -581,113 +606,104 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
 
 def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     b = _Berakning(arende, tabell)
-    groups = b.rows()
+    groups, exek_pos = b.rows()
     f = b.f
 
     # costs (RULES §2 p. 4): first in konkurs, else immediately before the exekutionsfordran's best rank
-    cost = _Rad("kostnader", (), "Förrättningskostnader", formansratt=ore(f.forrattningskostnader),
-                kapitaldel=f.forrattningskostnader, slag="kostnader")
-    exek_pos = None
-    if b.exek is not None:
-        exek_id = b.exek.id
-        for gi, group in enumerate(groups):
-            for ui, unit in enumerate(group):
-                for ri, row in enumerate(unit):
-                    if row.andelar and any(cid == exek_id for cid, _ in row.andelar):
-                        exek_pos = (gi, ui, ri)
-                        break
-                if exek_pos is not None:
-                    break
-            if exek_pos is not None:
-                break
+    kostnader = ore(f.forrattningskostnader)
+    cost = Rad(0, 0, "kostnader", (), (), "Förrättningskostnader", kostnader, kostnader, NOLL, None, False, None, "",
+               0, (), "kostnader")
+    cost._ore = int(kostnader.scaleb(2))
     if f.konkurs or exek_pos is None:
         cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} tas först" +
                      (" (konkurs)." if f.konkurs else "."))
         groups.insert(0, [[cost]])
-        cost_gi = 0
         if exek_pos is not None:
             exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
     else:
         cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} placeras närmast före exekutionsfordran "
                      f"({b.exek.borgenar}) (UB 12 kap.).")
-        cost_gi = exek_pos[0]
-        groups.insert(cost_gi, [[cost]])
+        groups.insert(exek_pos[0], [[cost]])
         exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
 
-    # protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
+    # One pass over the groups, best rank first: protection, the rights' status, the fördelning, the rows'
+    # numbers and each claim's förmånsrätt and receipts.
+    # Protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
     # before the sökande's is better (the costs' own group holds only the costs). Inside the sökande's group only
     # rows before it in its own pantbrev (a first-hand claim before a second-hand one), and only when that
     # pantbrev has no equal-rank sibling: with one, they share with unprotected rows; and never a row attached at
     # the same time as the sökande (equal rank, FRL 9 § 4 st.). Konkurs without sökande: the konkursbo ranks
     # last, everything is better.
-    # rights (RULES §6), in the same pass: förbehåll, upphör or dubbelutrop, by the protected money before them
+    # Rights (RULES §6): förbehåll, upphör or dubbelutrop, by the protected money before them; with a price, a
+    # right ranking after the sökande is kept when the price covers everything before it.
+    # Fördelning (RULES §7): the money walks down group by group (what ``fordelning.walk`` pays, one group at a
+    # time, in öre).
     eg, eu, er = exek_pos if exek_pos is not None else (len(groups), -1, -1)
-    exek_lika = None if exek_pos is None else groups[eg][eu][er].lika
-    skydd = NOLL
-    parts: list[_Rad] = []
+    lika_of = b.lika_of
+    exek_lika = None if exek_pos is None or not lika_of else lika_of.get(id(groups[eg][eu][er]))
+    skydd_ore = 0
+    parts: list[Rad] = []
     money_before = False
-    for gi, group in enumerate(groups):
-        money_here = False
-        for ui, unit in enumerate(group):
-            for ri, row in enumerate(unit):
-                if gi < eg or row.typ == "kostnader" or (
-                        gi == eg and ui == eu and ri < er and len(group) == 1
-                        and (exek_lika is None or row.lika != exek_lika)):
-                    row.skyddad = True
-                    if row.formansratt:
-                        skydd += row.formansratt
-                        parts.append(row)
-                typ = row.typ
-                if typ == "rattighet":
-                    name = SLAGNAMN[row.slag]
-                    if row.skyddad and money_before:
-                        row.status = "dubbelutrop"
-                        row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran men sämre än en skyddad "
-                                    "fordran: dubbelutrop (med och utan förbehåll); ger inga pengar.")
-                    elif row.skyddad:
-                        row.status = "forbehall"
-                        row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran och förbehålls vid "
-                                    "försäljningen; ger inga pengar.")
-                    else:
-                        row.status = "upphor"
-                        row.text = (f"{name} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
-                                    "försäljningen, om inte budet täcker allt med bättre rätt.")
-                elif row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
-                    money_here = True
-        money_before = money_before or money_here
-    skydd_text = (_text_skydd, b.exek, parts, skydd)
-
-    # fördelning (RULES §7), group by group as the money walks down (fordelning.walk, one group at a time), in one
-    # pass with the public rows: a right ranking after the sökande is kept when the price covers everything before
-    # it; what each claim has priority for and receives
     medel = f.medel
     left = None if medel is None else till_ore(medel)
     rader: list[Rad] = []
-    block_members: dict[int, list[Rad]] = {}  # id(block) -> its rows so far, to point them at the block's post
     received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    formansratt: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    agarhypotek = NOLL
+    formansratt: dict[str, Decimal] = dict(received)
+    agarhypotek_ore = 0
     short_before = False
     enhet = 0
     nr = 0
     for gi, group in enumerate(groups):
         ordning = gi + 1
+        money_here = False
+        if gi <= eg:
+            for ui, unit in enumerate(group):
+                for ri, row in enumerate(unit):
+                    typ = row.typ
+                    if gi < eg or typ == "kostnader" or (
+                            ui == eu and ri < er and len(group) == 1
+                            and (exek_lika is None or lika_of.get(id(row)) != exek_lika)):
+                        row.skyddad = True
+                        if row.formansratt:
+                            skydd_ore += row._ore
+                            parts.append(row)
+                    if typ == "rattighet":
+                        name = SLAGNAMN[row.slag]
+                        if row.skyddad and money_before:
+                            row.status = "dubbelutrop"
+                            row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran men sämre än en "
+                                        "skyddad fordran: dubbelutrop (med och utan förbehåll); ger inga pengar.")
+                        elif row.skyddad:
+                            row.status = "forbehall"
+                            row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran och förbehålls "
+                                        "vid försäljningen; ger inga pengar.")
+                        else:
+                            _upphor(row)
+                    elif row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
+                        money_here = True
+            money_before = money_before or money_here
+        else:
+            for unit in group:
+                for row in unit:
+                    if row.typ == "rattighet":
+                        _upphor(row)
+
         paid_group = None
         short_here = False
         check = True  # whether a row's payment must still be compared with its förmånsrätt
         if left is not None:
             if len(group) == 1 and len(group[0]) == 1:
                 # one row alone at its rank: what ``walk`` pays it
-                e = till_ore(group[0][0].formansratt)
+                e = group[0][0]._ore
                 pay = e if left >= e else (0 if left <= 0 else left)
                 left -= pay
                 paid_group = [[pay]]
                 short_here = pay < e
                 check = False
-            elif len(group) == 1 and all(r.lika is None for r in group[0]):
+            elif len(group) == 1 and (not lika_of or all(id(r) not in lika_of for r in group[0])):
                 # one pantbrev alone at its rank, its rows paid one after the other (no rows of equal rank inside
                 # it): what ``walk`` pays them
-                es = [till_ore(r.formansratt) for r in group[0]]
+                es = [r._ore for r in group[0]]
                 total = sum(es)
                 pay = total if left >= total else (0 if left <= 0 else left)
                 left -= pay
@@ -701,7 +717,7 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
                 paid_group = [paid_unit]
                 check = False
             else:
-                paid, left = walk([[_tiers(unit) for unit in group]], left)
+                paid, left = walk([[_tiers(unit, lika_of) for unit in group]], left)
                 paid_group = paid[0]
             if not short_before:
                 for unit in group:
@@ -714,45 +730,46 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
             paid_unit = None if paid_group is None else paid_group[ui]
             for ri, row in enumerate(unit):
                 nr += 1
-                utfaller = None
-                text = row.text
+                row.nr = nr
+                row.ordning = ordning
+                row.enhet = enhet
                 andelar = row.andelar
                 if paid_unit is not None:
                     pay = paid_unit[ri]
-                    if check and not short_here and pay < till_ore(row.formansratt):
-                        short_here = True
-                    utfaller = Decimal(pay).scaleb(-2)  # fran_ore
-                    rest = utfaller
-                    for cid, amt in andelar:
-                        x = min(rest, amt)
-                        received[cid] += x
-                        rest -= x
-                        formansratt[cid] += amt
-                    text = (_text_rad, row.text, row, utfaller)
+                    e = row._ore
+                    if pay == e:
+                        # paid in full: the amount is the förmånsrätt's (both in öre, two decimals), and so is
+                        # each claim's share of it
+                        utfaller = row.formansratt if e else NOLL
+                        for cid, amt in andelar:
+                            received[cid] += amt
+                            formansratt[cid] += amt
+                    else:
+                        if check and not short_here:
+                            short_here = True  # pay < e: a row is paid no more than its förmånsrätt
+                        utfaller = Decimal(pay).scaleb(-2) if pay else NOLL  # fran_ore
+                        rest = utfaller
+                        for cid, amt in andelar:
+                            x = min(rest, amt)
+                            received[cid] += x
+                            rest -= x
+                            formansratt[cid] += amt
+                    row.utfaller = utfaller
+                    row.text = (_text_rad, row.text, row, utfaller)
                     if row.typ == "agarhypotek":
-                        agarhypotek = agarhypotek + utfaller
+                        agarhypotek_ore += pay
                 else:
                     for cid, amt in andelar:
                         formansratt[cid] += amt
-                # the block's pantbrev are listed once, on its last row (the post); every row of it points there
-                blk = row.block
-                last_of_block = bool(blk) and row.ids[0] == blk[-1]
-                rad = Rad(
-                    nr, ordning, row.typ, row.ids,
-                    (andelar[0][0],) if len(andelar) == 1 else tuple([cid for cid, _ in andelar]), row.sakagare,
-                    row.formansratt, row.kapitaldel.quantize(ORE, ROUND_HALF_UP), row.tillagg,
-                    None if row.tak_belopp is None else row.ceiling.quantize(ORE, ROUND_HALF_UP), row.skyddad,
-                    row.status, text, enhet, tuple(andelar), row.slag,
-                    blk if last_of_block else (), row.block_formansratt, None, utfaller,
-                )
-                if blk:
-                    members = block_members.setdefault(id(blk), [])
-                    members.append(rad)
-                    if last_of_block:
-                        for m in members:
-                            m.block_nr = nr
-                rader.append(rad)
+                rader.append(row)
         short_before = short_before or short_here
+    # the block's pantbrev are listed once, on its last row (the post); every row of it points there
+    for members in b.block_rows.values():
+        post = members[-1].nr
+        for m in members:
+            m.block_nr = post
+    skydd = fran_ore(skydd_ore)  # the sum of the protected rows' förmånsrätt, each in öre
+    skydd_text = (_text_skydd, b.exek, parts, skydd)
 
     fordringar = []
     for c in b.claims:
@@ -779,9 +796,8 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
             (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta, kap - x_kap))
 
     warnings = _warnings(b)
-    if medel is None:
-        agarhypotek = None
-    elif medel < skydd:
+    agarhypotek = None if medel is None else fran_ore(agarhypotek_ore)  # the owner's receipts, each in öre
+    if medel is not None and medel < skydd:
         warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
                         "får inte antas (UB 12 kap. 29 §).")
     return Resultat(
