@@ -14,7 +14,9 @@ with the same error class and message. The inputs:
 - ``bench.cases.arende(n)`` for n from 10 to 10 000 (two seeds), with its price and without;
 - ``N`` (default 1 500) random cases drawn from the property tests' strategy (``tests/engine/
   test_properties.cases``: konkurs, blocks, second-hand pledges, utmätningar of the property and of pantbrev,
-  simultaneous attachments), each with its drawn price, without a price, and priced at its skyddsbelopp.
+  simultaneous attachments), each with its drawn price, without a price, and priced at its skyddsbelopp; every
+  third also in two variants: the same amounts written with other exponents (``5E+3`` for 5 000, ``-0`` for 0:
+  the results must not show them) and amounts with parts of an öre (+0,005 kr, +0,0049 kr).
 
 Prints what was compared (and how many random cases had each feature) and exits 1 on any difference,
 showing the first lines that differ.
@@ -148,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                 compare(label, arende, bids)
         features = dict.fromkeys(("with price", "without price", "at the skyddsbelopp", "konkurs", "a block",
                                   "second-hand pledge", "attached pantbrev", "simultaneous attachment",
-                                  "utmätning of the property", "rights", "an error"), 0)
+                                  "utmätning of the property", "rights", "an error", "exponents",
+                                  "parts of an öre"), 0)
         for k, arende in enumerate(drawn):
             first = compare(f"random case {k}", arende)
             compare(f"random case {k} without price", _priced(arende, None))
@@ -164,6 +167,15 @@ def main(argv: list[str] | None = None) -> int:
                 features["at the skyddsbelopp"] += 1
                 _count(features, arende, res)
             del first
+            if k % 3 == 0:
+                for what, variant in (("exponents", _exponents), ("parts of an öre", _sub_ore)):
+                    try:
+                        v = variant(arende)
+                    except Exception:  # noqa: BLE001 (a variant the model refuses is not compared)
+                        continue
+                    compare(f"random case {k}, {what}", v)
+                    compare(f"random case {k}, {what}, without price", _priced(v, None))
+                    features[what] += 1
 
     print(f"samma_engine: old engine {args.old} vs the working tree, {compared} computations compared")
     refused = sum(arende is None for _, arende, _ in inputs)
@@ -186,6 +198,36 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("identical: every dump is the same")
     return 0
+
+
+def _amounts(arende, fn):
+    """``arende`` with ``fn`` applied to every amount (pantbrev, claims, costs, price)."""
+    from decimal import Decimal
+
+    def m(x):
+        return fn(x) if isinstance(x, Decimal) else x
+
+    f = arende.forsaljning
+    sale = dataclasses.replace(f, forrattningskostnader=m(f.forrattningskostnader), kopeskilling=m(f.kopeskilling),
+                               ranta_kopeskilling=m(f.ranta_kopeskilling))
+    insk = [dataclasses.replace(i, belopp=m(i.belopp)) if i.belopp is not None else i for i in arende.inskrivningar]
+    ford = [dataclasses.replace(c, kapital=m(c.kapital), ranta=m(c.ranta), kostnader=m(c.kostnader))
+            for c in arende.fordringar]
+    return dataclasses.replace(arende, forsaljning=sale, inskrivningar=tuple(insk), fordringar=tuple(ford))
+
+
+def _exponents(arende):
+    from decimal import Decimal
+
+    return _amounts(arende, lambda x: x.normalize() if x else Decimal("-0"))
+
+
+def _sub_ore(arende):
+    from decimal import Decimal
+
+    parts = [Decimal("0.005"), Decimal("0.0049"), Decimal("0")]
+    count = iter(range(10 ** 9))
+    return _amounts(arende, lambda x: x + parts[next(count) % 3])
 
 
 def _draw(strategy, n: int) -> list:
