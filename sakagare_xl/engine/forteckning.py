@@ -32,7 +32,7 @@ from typing import Any
 
 from .format import ORE, kr, ore
 from .fordelning import fran_ore, prorata, till_ore, walk
-from .model import Arende, Fordran, Forsaljning, Inskrivning
+from .model import SLAG_INTECKNING, Arende, Fordran, Inskrivning
 from .rantesats import varningar as rantevarningar
 from .referensranta import Referensrantetabell
 from .resultat import FordranResultat, Rad, Resultat
@@ -43,6 +43,7 @@ AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
 _ZERO = Decimal(0)
 _NO_CLAIMS: dict[str, list[Fordran]] = {}
+_FAST_ANDEL = FAST_PROCENT / 100  # 0.15: the fixed part of the tillägg ceiling (JB 6 kap. 3 §)
 _MONEY_TYPES = frozenset(("fordran", "frl6", "overhypotek", "utmatt"))
 
 SLAGNAMN = {
@@ -111,7 +112,8 @@ class _Berakning:
         # first (phase 0, by the time of the utmätning), then the registrations (phase 1, by ``ordning``), then
         # claims ranked by a plain ``rangdag`` (phase 2)
         for i in self.arende.inskrivningar:
-            posts.append(((1, i.rangdag, 1, i.ordning or 0, 0), n, "insk", i)); n += 1
+            posts.append(((1, i.rangdag, 1, i.ordning or 0, 0), n, "insk" if i.slag == SLAG_INTECKNING else "ratt", i))
+            n += 1
         for c in self.claims:
             secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1
             if c.utmatningsdag is None and not c.exekutionsfordran:
@@ -166,7 +168,12 @@ class _Berakning:
         pledged for the same claim(s), with equal rank or directly after each other, form one block. The key is
         the set of claims each pantbrev secures first-hand: a creditor's claims secured by every pantbrev of the
         run are treated together; a pantbrev pledged for other claims (even of the same creditor) is no part of
-        the block. A right in between breaks it unless ``rattighet_bryter_block`` is false."""
+        the block. A right in between breaks it unless ``rattighet_bryter_block`` is false.
+
+        Returns the blocks of two or more pantbrev, by each member's id (a pantbrev not listed is a block of its
+        own). A block of two needs a claim secured by both, so without a claim on two pantbrev there is none."""
+        if all(len(c.pantbrev) < 2 for c in self.claims):
+            return {}
         block_of: dict[str, list[str]] = {}
         open_blocks: dict[tuple[str, ...], list[str]] = {}
         bryter = self.f.rattighet_bryter_block
@@ -175,7 +182,7 @@ class _Berakning:
             if len(group) == 1:
                 # one registration or claim alone at its rank (the common case): the general steps below, shortened
                 kind, obj = group[0]
-                if kind == "insk" and obj.ar_inteckning:
+                if kind == "insk":
                     claims = by_pantbrev.get(obj.id, _NO_CLAIMS).get("pantbrev")
                     if claims:
                         h = (claims[0].id,) if len(claims) == 1 else tuple([c.id for c in claims])
@@ -184,16 +191,16 @@ class _Berakning:
                         block_of[obj.id] = blk
                         open_blocks = {h: blk}
                         continue
-                elif kind == "insk" and not bryter:
+                elif kind == "ratt" and not bryter:
                     continue  # a right alone does not break a block
                 open_blocks = {}
                 continue
-            only_rights = all(k == "insk" and not o.ar_inteckning for k, o in group)
+            only_rights = all(k == "ratt" for k, _ in group)
             if only_rights and not self.f.rattighet_bryter_block:
                 continue
             here: dict[tuple[str, ...], list[str]] = {}
             for kind, obj in group:
-                if kind == "insk" and obj.ar_inteckning:
+                if kind == "insk":
                     claims = self.claims_on(obj.id)
                     if claims:
                         here.setdefault(tuple(c.id for c in claims), []).append(obj.id)
@@ -206,7 +213,10 @@ class _Berakning:
                     block_of[p] = blk  # the same list object, so later members extend every entry
             open_blocks = new_open
         frozen: dict[int, tuple[str, ...]] = {}
-        return {p: frozen.setdefault(id(b), tuple(b)) for p, b in block_of.items()}
+        for p, b in block_of.items():
+            if len(b) > 1:
+                frozen[id(b)] = tuple(b)
+        return {p: frozen[id(b)] for p, b in block_of.items() if len(b) > 1}
 
     # ---- rows ----
     # Each row is built once, as the public ``Rad`` (its number, rank, protection and payment are filled in by
@@ -232,23 +242,31 @@ class _Berakning:
             if len(eligible) == 1 and len(blk) == 1:
                 # one claim, a pantbrev of its own (the common case): the general steps below, written out with
                 # the same arithmetic (``0 + x`` is what ``sum`` of one amount computes)
+                # (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``, written
+                # out; ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
+                # the amounts in between may differ from the general steps' in their exponent only, which
+                # rounding to öre removes)
                 c = eligible[0]
                 cid = c.id
-                need_before = 0 + remaining[cid]
-                a = max(min(need_before, left), _ZERO)
-                remaining[cid] = need_before - a
+                need_before = remaining[cid]
+                a = left if left < need_before else need_before
+                if _ZERO > a:
+                    a = _ZERO
+                need = need_before - a
                 left -= a
                 belopp = p.belopp
-                ceiling = belopp * FAST_PROCENT / 100 + belopp * self.faktor
-                need = 0 + remaining[cid]
-                t = min(need, max(ceiling, _ZERO)).quantize(ORE, ROUND_HALF_UP)
-                a2 = max(min(need, t), _ZERO)
+                ceiling = belopp * _FAST_ANDEL + belopp * self.faktor
+                t = _ZERO if _ZERO > ceiling else ceiling
+                t = (t if t < need else need).quantize(ORE, ROUND_HALF_UP)
+                a2 = t if t < need else need
+                if _ZERO > a2:
+                    a2 = _ZERO
                 remaining[cid] = need - a2
                 share = (a + a2).quantize(ORE, ROUND_HALF_UP)
                 kapitaldel = belopp - left
                 # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg, tillagg_tak,
                 # skyddad, status, text, enhet, andelar, slag
-                row = Rad(0, 0, "fordran", (pid,), (cid,), c.borgenar, NOLL + share,
+                row = Rad(0, 0, "fordran", (pid,), (cid,), c.borgenar, share if share else NOLL,
                           kapitaldel.quantize(ORE, ROUND_HALF_UP), t, ceiling.quantize(ORE, ROUND_HALF_UP), False,
                           None, None, 0, ((cid, share),), "inteckning")
                 row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel, belopp)
@@ -383,15 +401,14 @@ class _Berakning:
             look = False  # whether a unit of this group has a row of the exekutionsfordran
             for kind, obj in group:
                 if kind == "insk":
-                    if obj.ar_inteckning:
-                        units.append(self.pantbrev_unit(obj, block_of))
-                        if obj.id in exek_pids:
-                            look = True
-                    else:
-                        r = Rad(0, 0, "rattighet", (obj.id,), (), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
-                                NOLL, NOLL, NOLL, None, False, None, "", 0, (), obj.slag)
-                        r._ore = 0
-                        units.append([r])
+                    units.append(self.pantbrev_unit(obj, block_of))
+                    if obj.id in exek_pids:
+                        look = True
+                elif kind == "ratt":
+                    r = Rad(0, 0, "rattighet", (obj.id,), (), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
+                            NOLL, NOLL, NOLL, None, False, None, "", 0, (), obj.slag)
+                    r._ore = 0
+                    units.append([r])
                 elif kind == "utmatning" and self.remaining[obj.id] <= 0:
                     continue  # the pantbrev covered the whole claim: no row at the utmätning
                 else:
@@ -771,19 +788,32 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     skydd = fran_ore(skydd_ore)  # the sum of the protected rows' förmånsrätt, each in öre
     skydd_text = (_text_skydd, b.exek, parts, skydd)
 
+    # each claim's outcome; a partial payment goes to costs, then interest, then capital (RULES §7 p. 5). A claim
+    # paid nothing has its whole amount as brist, split as it is; one paid in full has none (the general steps
+    # give the same amounts: every amount here has two decimals, so ``x - 0`` is ``x`` and ``x - x`` is 0,00)
     fordringar = []
+    add = fordringar.append
+    H = ROUND_HALF_UP
     for c in b.claims:
-        fr = formansratt[c.id]
-        kap, ranta, kost = c.kapital.quantize(ORE, ROUND_HALF_UP), c.ranta.quantize(ORE, ROUND_HALF_UP), \
-            c.kostnader.quantize(ORE, ROUND_HALF_UP)  # ore(), inline: 3 a claim
+        cid = c.id
+        fr = formansratt[cid]
+        kap, ranta, kost = c.kapital.quantize(ORE, H), c.ranta.quantize(ORE, H), c.kostnader.quantize(ORE, H)
         total = kap + ranta + kost
         if medel is None:
-            fordringar.append(FordranResultat(
-                c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-                (_text_fordran_resultat, c, fr, None, None)))
+            add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                                (_text_fordran_resultat, c, fr, None, None)))
             continue
-        u = received[c.id]
-        # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
+        u = received[cid]
+        if not u:
+            brist = total
+            add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                                (_text_fordran_resultat, c, fr, u, brist), u, brist, kost, ranta, kap))
+            continue
+        if u == total and not (ranta.is_signed() or kap.is_signed()):
+            # (a -0 amount, Decimal('-0'), would keep its sign in the general steps)
+            add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                                (_text_fordran_resultat, c, fr, u, NOLL), u, NOLL, NOLL, NOLL, NOLL))
+            continue
         rest = u
         x_kost = min(rest, kost)
         rest -= x_kost
@@ -791,9 +821,9 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
         rest -= x_ranta
         x_kap = min(rest, kap)
         brist = max(total - u, NOLL)
-        fordringar.append(FordranResultat(
-            c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-            (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta, kap - x_kap))
+        add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                            (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta,
+                            kap - x_kap))
 
     warnings = _warnings(b)
     agarhypotek = None if medel is None else fran_ore(agarhypotek_ore)  # the owner's receipts, each in öre
