@@ -32,7 +32,7 @@ from typing import Any
 
 from .format import ORE, kr, ore
 from .fordelning import fran_ore, prorata, till_ore, walk
-from .model import SLAG_INTECKNING, Arende, Fordran, Inskrivning
+from .model import SLAG_INTECKNING, Arende, Fordran, Forsaljning, Inskrivning  # noqa: F401 (Forsaljning: the doctests)
 from .rantesats import varningar as rantevarningar
 from .referensranta import Referensrantetabell
 from .resultat import FordranResultat, Rad, Resultat
