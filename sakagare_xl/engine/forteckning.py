@@ -76,12 +76,24 @@ class _Berakning:
             if i.ar_inteckning and i.innehavare and i.id not in first:
                 self.claims.append(Fordran(f"{i.id} (innehav)", i.innehavare, i.belopp, pantbrev=(i.id,)))
         self.claim = {c.id: c for c in self.claims}
-        # indexes: pantbrev id -> claims, in case-file order (keeps the computation linear in the rows)
-        self.by_pantbrev: dict[str, dict[str, list[Fordran]]] = {}
+        # indexes: pantbrev id -> the claims it secures first-hand, second-hand (överhypotek) and attached for,
+        # in case-file order (keeps the computation linear in the rows); ``special``: the pantbrev in the last two
+        first_hand: dict[str, list[Fordran]] = {}
+        second_hand: dict[str, list[Fordran]] = {}
+        attached: dict[str, list[Fordran]] = {}
         for c in self.claims:
-            for attr in ("pantbrev", "overhypotek", "utmatta_pantbrev"):
-                for pid in getattr(c, attr):
-                    self.by_pantbrev.setdefault(pid, {}).setdefault(attr, []).append(c)
+            for pid in c.pantbrev:
+                on = first_hand.get(pid)
+                if on is None:
+                    first_hand[pid] = [c]
+                else:
+                    on.append(c)
+            for pid in c.overhypotek:
+                second_hand.setdefault(pid, []).append(c)
+            for pid in c.utmatta_pantbrev:
+                attached.setdefault(pid, []).append(c)
+        self.first_hand, self.second_hand, self.attached = first_hand, second_hand, attached
+        self.special = second_hand.keys() | attached.keys()
         self.remaining = {c.id: c.belopp for c in self.claims}
         self.lika_nr = 0
         #: id(row) -> its number of equal rank, for the rows of claims that attached one pantbrev at one time
@@ -159,9 +171,9 @@ class _Berakning:
             return f.utmatningens_inskrivningsdag, c.utmatningsdag
         return c.utmatningsdag, c.utmatningsdag
 
-    def claims_on(self, pid: str, attr: str = "pantbrev") -> list[Fordran]:
-        """The claims that have ``pid`` in ``attr`` (first-hand, second-hand or attached), in case-file order."""
-        return self.by_pantbrev.get(pid, {}).get(attr, [])
+    def claims_on(self, pid: str) -> list[Fordran]:
+        """The claims that ``pid`` secures first-hand, in case-file order."""
+        return self.first_hand.get(pid, [])
 
     def blocks(self, groups: list[list[tuple[str, object]]]) -> dict[str, tuple[str, ...]]:
         """Blockregeln (JB 6 kap. 3 § 2 st.: "Har flera pantbrev överlämnats som pant för fordran ..."): pantbrev
@@ -177,13 +189,13 @@ class _Berakning:
         block_of: dict[str, list[str]] = {}
         open_blocks: dict[tuple[str, ...], list[str]] = {}
         bryter = self.f.rattighet_bryter_block
-        by_pantbrev = self.by_pantbrev
+        first_hand = self.first_hand
         for group in groups:
             if len(group) == 1:
                 # one registration or claim alone at its rank (the common case): the general steps below, shortened
                 kind, obj = group[0]
                 if kind == "insk":
-                    claims = by_pantbrev.get(obj.id, _NO_CLAIMS).get("pantbrev")
+                    claims = first_hand.get(obj.id)
                     if claims:
                         h = (claims[0].id,) if len(claims) == 1 else tuple([c.id for c in claims])
                         blk = open_blocks.get(h) or []
@@ -219,10 +231,11 @@ class _Berakning:
         return {p: frozen[id(b)] for p, b in block_of.items() if len(b) > 1}
 
     # ---- rows ----
-    # Each row is built once, as the public ``Rad`` (its number, rank, protection and payment are filled in by
-    # ``_berakna``'s one pass over them); ``_ore`` keeps its förmånsrätt in öre for the walk. The amounts a row
-    # shows are rounded to öre where they are computed and kept as one ``Decimal`` each: its förmånsrätt, its
-    # kapitaldel and its share (one claim) are often the same amount, and then the same object.
+    # Each row is built once, as the public ``Rad``: here its amounts, by ``_fordela`` its number, rank, protection
+    # and payment; ``_ore`` keeps its förmånsrätt in öre for the walk. The amounts a row shows are rounded to öre
+    # where they are computed and kept as one ``Decimal`` each: its förmånsrätt, its kapitaldel and its share (one
+    # claim) are often the same amount, and then the same object. An explanation is built when read, with the
+    # row's utfaller (if any) at its end.
     def take(self, cid: str, amount: Decimal) -> Decimal:
         a = max(min(self.remaining[cid], amount), Decimal(0))
         self.remaining[cid] -= a
@@ -234,8 +247,7 @@ class _Berakning:
         rows: list[Rad] = []
         pid = p.id
         left = p.belopp
-        on = self.by_pantbrev.get(pid, _NO_CLAIMS)
-        eligible = on.get("pantbrev")
+        eligible = self.first_hand.get(pid)
         if eligible:
             remaining = self.remaining
             blk = block_of.get(pid) or (pid,)
@@ -311,7 +323,7 @@ class _Berakning:
                 if len(blk) > 1:
                     self.block_rows.setdefault(id(blk), []).append(row)
                 rows.append(row)
-        for c in on.get("overhypotek", ()):
+        for c in self.second_hand.get(pid, ()):
             need = self.remaining[c.id]
             a = self.take(c.id, left)
             left -= a
@@ -321,14 +333,14 @@ class _Berakning:
             row.text = (_text_andrahand, p, row, need, a + left, None, 0)
             row._ore = int(q.scaleb(2))
             rows.append(row)
-        attached = on.get("utmatta_pantbrev")
+        attached = self.attached.get(pid)
         if attached:
             left = self.attached_rows(p, attached, left, rows)
         if left > 0:
             q = left.quantize(ORE, ROUND_HALF_UP)
             row = Rad(0, 0, "agarhypotek", (pid,), (), AGAREN, q, q, NOLL, None, False, None, None, 0, (),
                       "inteckning")
-            row.text = (_text_agarhypotek, p, left)
+            row.text = (_text_agarhypotek, p, left, row)
             row._ore = int(q.scaleb(2))
             rows.append(row)
         return rows
@@ -383,51 +395,43 @@ class _Berakning:
         q = ore(a)
         row = Rad(0, 0, "frl6" if kind == "frl6" else "fordran", (), (c.id,), c.borgenar, q, q, NOLL, None, False,
                   None, None, 0, ((c.id, q),), "fordran")
-        row.text = (_text_claim, self, kind, c, a)
+        row.text = (_text_claim, self, kind, c, a, row)
         row._ore = int(q.scaleb(2))
         return row
 
-    def rows(self) -> tuple[list[list[list[Rad]]], tuple[int, int, int] | None]:
-        """The rows, as groups of equal rank of units (a pantbrev's rows, or one row), and where the
-        exekutionsfordran's first row is: (group, unit, row), or None."""
-        groups = self.ranking()
-        block_of = self.blocks(groups)
-        out: list[list[list[Rad]]] = []
+    def units(self, group: list[tuple[str, object]]) -> list[list[Rad]]:
+        """The rows of one group of equal rank, as units: a pantbrev's rows, or one row."""
+        units: list[list[Rad]] = []
+        for kind, obj in group:
+            if kind == "insk":
+                units.append(self.pantbrev_unit(obj, self.block_of))
+            elif kind == "ratt":
+                r = Rad(0, 0, "rattighet", (obj.id,), (), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
+                        NOLL, NOLL, NOLL, None, False, None, "", 0, (), obj.slag)
+                r._ore = 0
+                units.append([r])
+            elif kind == "utmatning" and self.remaining[obj.id] <= 0:
+                continue  # the pantbrev covered the whole claim: no row at the utmätning
+            else:
+                units.append([self.claim_row(kind, obj)])
+        return units
+
+    def exek_group(self, groups: list[list[tuple[str, object]]]) -> int | None:
+        """The index of the group holding the exekutionsfordran's first row, or None. A pantbrev's rows always
+        include a row for each claim it secures or is attached for; a claim's own post has a row unless it is the
+        post at the utmätning of a claim with nothing left, which before any of its other rows means a claim of 0."""
         exek = self.exek
-        exek_pos = None
-        exek_pids = set() if exek is None else {*exek.pantbrev, *exek.overhypotek, *exek.utmatta_pantbrev}
-        for group in groups:
-            units: list[list[Rad]] = []
-            look = False  # whether a unit of this group has a row of the exekutionsfordran
+        if exek is None:
+            return None
+        pids = {*exek.pantbrev, *exek.overhypotek, *exek.utmatta_pantbrev}
+        for gi, group in enumerate(groups):
             for kind, obj in group:
                 if kind == "insk":
-                    units.append(self.pantbrev_unit(obj, block_of))
-                    if obj.id in exek_pids:
-                        look = True
-                elif kind == "ratt":
-                    r = Rad(0, 0, "rattighet", (obj.id,), (), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
-                            NOLL, NOLL, NOLL, None, False, None, "", 0, (), obj.slag)
-                    r._ore = 0
-                    units.append([r])
-                elif kind == "utmatning" and self.remaining[obj.id] <= 0:
-                    continue  # the pantbrev covered the whole claim: no row at the utmätning
-                else:
-                    units.append([self.claim_row(kind, obj)])
-                    if obj is exek:
-                        look = True
-            if not units:
-                continue
-            if look and exek_pos is None:
-                exek_id = exek.id
-                exek_pos = next(((len(out), ui, ri) for ui, unit in enumerate(units) for ri, row in enumerate(unit)
-                                 if exek_id in row.fordran_ids), None)
-            out.append(units)
-        # a block is one post (NJA 1981 s. 459: "Fyra inteckningar, tillhopa ..."): its total förmånsrätt
-        for members in self.block_rows.values():
-            total = sum((r.formansratt for r in members), NOLL)
-            for r in members:
-                r.block_formansratt = total
-        return out, exek_pos
+                    if obj.id in pids:
+                        return gi
+                elif obj is exek and not (kind == "utmatning" and self.remaining[exek.id] <= 0):
+                    return gi
+        return None
 
 
 def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decimal, blk: tuple[str, ...],
@@ -453,7 +457,7 @@ def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decima
                 text += " (fordran behöver inte mer; outnyttjat tak blir inte ägarhypotek)"
         elif len(blk) == 1:
             text += "; inget tillägg behövs"
-    return text + f". Förmånsrätt {kr(row.formansratt)}."
+    return text + f". Förmånsrätt {kr(row.formansratt)}." + _utfall(row)
 
 
 def _block_namn(b: "_Berakning", blk: tuple[str, ...]) -> str:
@@ -470,20 +474,26 @@ def _text_andrahand(p: Inskrivning, row: Rad, need: Decimal, available: Decimal,
     if n > 1:
         return (f"Ägarhypotek i pantbrev {p.id} {why} till {row.sakagare}, samtidigt med {n - 1} andra "
                 f"fordringar: lika rätt, kvar av pantbrevet {kr(available)} delas i proportion till fordringarna "
-                f"(FRL 9 § 4 st.); fordran {kr(need)}, andel {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
+                f"(FRL 9 § 4 st.); fordran {kr(need)}, andel {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.)."
+                + _utfall(row))
     return (f"Ägarhypotek i pantbrev {p.id} {why} till {row.sakagare}: min(fordran {kr(need)}, "
-            f"kvar av pantbrevet {kr(available)}) = {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
+            f"kvar av pantbrevet {kr(available)}) = {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.)."
+            + _utfall(row))
 
 
-def _text_agarhypotek(p: Inskrivning, left: Decimal) -> str:
+def _text_agarhypotek(p: Inskrivning, left: Decimal, row: Rad) -> str:
     used = p.belopp - left
     if not used:
-        return f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek."
+        return f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek." + _utfall(row)
     return (f"Ägarhypotek i pantbrev {p.id} ({_ar(p)}): {kr(p.belopp)} − {kr(used)} = {kr(left)} "
-            "tillfaller ägaren på pantbrevets plats, utan tillägg.")
+            "tillfaller ägaren på pantbrevets plats, utan tillägg." + _utfall(row))
 
 
-def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
+def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal, row: Rad) -> str:
+    return _text_claim_base(b, kind, c, a) + _utfall(row)
+
+
+def _text_claim_base(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
     if kind == "frl6":
         return f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
     att = None if kind == "frl6" or (kind != "utmatning" and c.rangdag is not None) else b.utmatning_av_fastigheten(c)
@@ -512,11 +522,17 @@ def _text_utfall(row: Rad, utfaller: Decimal) -> str:
     return " Utfaller 0: medlen är slut."
 
 
-def _text_rad(base: object, row: Rad, utfaller: Decimal) -> str:
-    return _render(base) + _text_utfall(row, utfaller)
+def _utfall(row: Rad) -> str:
+    """What a row receives, as the end of its explanation (nothing without a price)."""
+    return "" if row.utfaller is None else _text_utfall(row, row.utfaller)
 
 
-def _text_skydd(exek: Fordran | None, parts: list[Rad], skydd: Decimal) -> str:
+def _text_med_utfall(text: str, row: Rad) -> str:
+    return text + _utfall(row)
+
+
+def _text_skydd(exek: Fordran | None, rader: tuple[Rad, ...], skydd: Decimal) -> str:
+    parts = [r for r in rader if r.skyddad and r.formansratt]
     if exek is None:
         text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
     else:
@@ -561,13 +577,6 @@ def _upphor(row: Rad) -> None:
     row.status = "upphor"
     row.text = (f"{SLAGNAMN[row.slag]} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
                 "försäljningen, om inte budet täcker allt med bättre rätt.")
-
-
-def _render(text) -> str:
-    """Explanations are built when read: a tuple (function, *args) or a plain string."""
-    if isinstance(text, tuple):
-        return text[0](*text[1:])
-    return text
 
 
 def _settings(b: _Berakning) -> dict[str, Any]:
@@ -621,176 +630,295 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
             gc.enable()
 
 
-def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
-    b = _Berakning(arende, tabell)
-    groups, exek_pos = b.rows()
-    f = b.f
+def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
+             ) -> tuple[tuple[Rad, ...], Decimal, int | None, Decimal | None]:
+    """The rows in priority order, built and paid in one pass, best rank first: (rows, skyddsbelopp, the öre left
+    after the last row or None without a price, what the owner receives at the pantbrev's places or None).
+    ``b.received`` and ``b.formansratt`` get each claim's receipts and förmånsrätt.
 
-    # costs (RULES §2 p. 4): first in konkurs, else immediately before the exekutionsfordran's best rank
+    Costs (RULES §2 p. 4): first in konkurs, else immediately before the exekutionsfordran's best rank.
+    Protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
+    before the sökande's is better (the costs' own group holds only the costs). Inside the sökande's group only
+    rows before it in its own pantbrev (a first-hand claim before a second-hand one), and only when that
+    pantbrev has no equal-rank sibling: with one, they share with unprotected rows; and never a row attached at
+    the same time as the sökande (equal rank, FRL 9 § 4 st.). Konkurs without sökande: the konkursbo ranks
+    last, everything is better.
+    Rights (RULES §6): förbehåll, upphör or dubbelutrop, by the protected money before them; with a price, a right
+    ranking after the sökande is kept when the price covers everything before it.
+    Fördelning (RULES §7): the money walks down group by group, in öre: a group the money covers is paid in full,
+    one after the money is gone gets nothing, and the one in between is paid by ``fordelning.walk``.
+    """
+    f = b.f
+    exek = b.exek
+    exek_gi = b.exek_group(groups)
+    costs_first = f.konkurs or exek_gi is None
     kostnader = ore(f.forrattningskostnader)
-    cost = Rad(0, 0, "kostnader", (), (), "Förrättningskostnader", kostnader, kostnader, NOLL, None, False, None, "",
+    cost = Rad(0, 0, "kostnader", (), (), "Förrättningskostnader", kostnader, kostnader, NOLL, None, True, None, None,
                0, (), "kostnader")
     cost._ore = int(kostnader.scaleb(2))
-    if f.konkurs or exek_pos is None:
-        cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} tas först" +
-                     (" (konkurs)." if f.konkurs else "."))
-        groups.insert(0, [[cost]])
-        if exek_pos is not None:
-            exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
+    if costs_first:
+        cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} tas först" +
+                     (" (konkurs)." if f.konkurs else "."), cost)
     else:
-        cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} placeras närmast före exekutionsfordran "
-                     f"({b.exek.borgenar}) (UB 12 kap.).")
-        groups.insert(exek_pos[0], [[cost]])
-        exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
-
-    # One pass over the groups, best rank first: protection, the rights' status, the fördelning, the rows'
-    # numbers and each claim's förmånsrätt and receipts.
-    # Protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
-    # before the sökande's is better (the costs' own group holds only the costs). Inside the sökande's group only
-    # rows before it in its own pantbrev (a first-hand claim before a second-hand one), and only when that
-    # pantbrev has no equal-rank sibling: with one, they share with unprotected rows; and never a row attached at
-    # the same time as the sökande (equal rank, FRL 9 § 4 st.). Konkurs without sökande: the konkursbo ranks
-    # last, everything is better.
-    # Rights (RULES §6): förbehåll, upphör or dubbelutrop, by the protected money before them; with a price, a
-    # right ranking after the sökande is kept when the price covers everything before it.
-    # Fördelning (RULES §7): the money walks down group by group (what ``fordelning.walk`` pays, one group at a
-    # time, in öre).
-    eg, eu, er = exek_pos if exek_pos is not None else (len(groups), -1, -1)
-    lika_of = b.lika_of
-    exek_lika = None if exek_pos is None or not lika_of else lika_of.get(id(groups[eg][eu][er]))
-    skydd_ore = 0
-    parts: list[Rad] = []
-    money_before = False
+        cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} placeras närmast före "
+                                       f"exekutionsfordran ({exek.borgenar}) (UB 12 kap.).", cost)
     medel = f.medel
     left = None if medel is None else till_ore(medel)
-    rader: list[Rad] = []
+    priced = left is not None
     received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
     formansratt: dict[str, Decimal] = dict(received)
+    b.received, b.formansratt = received, formansratt
+    rader: list[Rad] = []
+    add = rader.append
+    lika_of = b.lika_of
+    first_hand, special, block_of, remaining, faktor = b.first_hand, b.special, b.block_of, b.remaining, b.faktor
+    H = ROUND_HALF_UP
+    skydd = True  # the rows before the exekutionsfordran's group are protected
+    skydd_ore = 0
+    money_before = False  # a protected money row with förmånsrätt in an earlier group (dubbelutrop)
+    short_before = False  # an earlier group not paid in full
     agarhypotek_ore = 0
-    short_before = False
-    enhet = 0
-    nr = 0
-    for gi, group in enumerate(groups):
-        ordning = gi + 1
-        money_here = False
-        if gi <= eg:
-            for ui, unit in enumerate(group):
-                for ri, row in enumerate(unit):
-                    typ = row.typ
-                    if gi < eg or typ == "kostnader" or (
-                            ui == eu and ri < er and len(group) == 1
-                            and (exek_lika is None or lika_of.get(id(row)) != exek_lika)):
-                        row.skyddad = True
-                        if row.formansratt:
-                            skydd_ore += row._ore
-                            parts.append(row)
-                    if typ == "rattighet":
-                        name = SLAGNAMN[row.slag]
-                        if row.skyddad and money_before:
-                            row.status = "dubbelutrop"
-                            row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran men sämre än en "
-                                        "skyddad fordran: dubbelutrop (med och utan förbehåll); ger inga pengar.")
-                        elif row.skyddad:
-                            row.status = "forbehall"
-                            row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran och förbehålls "
-                                        "vid försäljningen; ger inga pengar.")
-                        else:
-                            _upphor(row)
-                    elif row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
-                        money_here = True
-            money_before = money_before or money_here
-        else:
-            for unit in group:
-                for row in unit:
-                    if row.typ == "rattighet":
-                        _upphor(row)
+    nr = ordning = enhet = 0
+    for gi in range(-1, len(groups)):
+        if gi < 0 or gi == exek_gi:
+            if (gi < 0) == costs_first:
+                # the costs, a group of their own
+                nr += 1
+                ordning += 1
+                enhet += 1
+                cost.nr, cost.ordning, cost.enhet = nr, ordning, enhet
+                e = cost._ore
+                skydd_ore += e
+                if priced:
+                    pay = e if left >= e else (0 if left <= 0 else left)
+                    left -= pay
+                    cost.utfaller = kostnader if pay == e and e else (Decimal(pay).scaleb(-2) if pay else NOLL)
+                    if pay < e:
+                        short_before = True
+                add(cost)
+            if gi < 0:
+                continue
+            skydd = False
+        group = groups[gi]
+        if len(group) == 1 and gi != exek_gi:
+            kind, p = group[0]
+            if kind == "insk":
+                pid = p.id
+                eligible = first_hand.get(pid)
+                if (eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of:
+                    # a pantbrev alone at its rank, pledged first-hand for at most one claim and for that claim
+                    # alone, not pledged in second hand or attached (the common case): what ``pantbrev_unit``
+                    # builds and the general steps below pay, written out with the same arithmetic
+                    # (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``;
+                    # ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
+                    # amounts in between may differ from the general steps' in their exponent only, which
+                    # rounding to öre removes)
+                    ordning += 1
+                    enhet += 1
+                    belopp = p.belopp
+                    ids = (pid,)
+                    rest = belopp
+                    short_here = False
+                    if eligible is not None:
+                        c = eligible[0]
+                        cid = c.id
+                        need_before = remaining[cid]
+                        a = rest if rest < need_before else need_before
+                        if _ZERO > a:
+                            a = _ZERO
+                        need = need_before - a
+                        rest -= a
+                        ceiling = belopp * _FAST_ANDEL + belopp * faktor
+                        t = _ZERO if _ZERO > ceiling else ceiling
+                        t = (t if t < need else need).quantize(ORE, H)
+                        a2 = t if t < need else need
+                        if _ZERO > a2:
+                            a2 = _ZERO
+                        remaining[cid] = need - a2
+                        share = (a + a2).quantize(ORE, H)
+                        e = int(share.scaleb(2))
+                        fr = share if share else NOLL
+                        utfaller = None
+                        if priced:
+                            pay = e if left >= e else (0 if left <= 0 else left)
+                            left -= pay
+                            if pay == e:
+                                utfaller = fr if e else NOLL
+                                received[cid] += share
+                            elif pay:
+                                utfaller = Decimal(pay).scaleb(-2)
+                                received[cid] += utfaller
+                                short_here = True
+                            else:
+                                utfaller = NOLL
+                                short_here = True
+                        formansratt[cid] += share
+                        if skydd:
+                            skydd_ore += e
+                            if e > 0:
+                                money_before = True
+                        nr += 1
+                        kapitaldel = belopp - rest
+                        # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg,
+                        # tillagg_tak, skyddad, status, text, enhet, andelar, slag, block, block_formansratt,
+                        # block_nr, utfaller
+                        row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
+                                  ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
+                                  (), None, None, utfaller)
+                        row.text = (_text_fordran, b, p, row, need_before, ids, kapitaldel, belopp)
+                        row._ore = e
+                        add(row)
+                    if rest > 0:
+                        q = rest.quantize(ORE, H)
+                        e = int(q.scaleb(2))
+                        utfaller = None
+                        if priced:
+                            pay = e if left >= e else (0 if left <= 0 else left)
+                            left -= pay
+                            if pay == e:
+                                utfaller = q if e else NOLL
+                            else:
+                                utfaller = Decimal(pay).scaleb(-2) if pay else NOLL
+                                short_here = True
+                            agarhypotek_ore += pay
+                        if skydd:
+                            skydd_ore += e
+                        nr += 1
+                        row = Rad(nr, ordning, "agarhypotek", ids, (), AGAREN, q, q, NOLL, None, skydd, None, None,
+                                  enhet, (), "inteckning", (), None, None, utfaller)
+                        row.text = (_text_agarhypotek, p, rest, row)
+                        row._ore = e
+                        add(row)
+                    if short_here:
+                        short_before = True
+                    continue
 
-        paid_group = None
-        short_here = False
-        check = True  # whether a row's payment must still be compared with its förmånsrätt
-        if left is not None:
-            if len(group) == 1 and len(group[0]) == 1:
-                # one row alone at its rank: what ``walk`` pays it
-                e = group[0][0]._ore
-                pay = e if left >= e else (0 if left <= 0 else left)
-                left -= pay
-                paid_group = [[pay]]
-                short_here = pay < e
-                check = False
-            elif len(group) == 1 and (not lika_of or all(id(r) not in lika_of for r in group[0])):
-                # one pantbrev alone at its rank, its rows paid one after the other (no rows of equal rank inside
-                # it): what ``walk`` pays them
-                es = [r._ore for r in group[0]]
-                total = sum(es)
-                pay = total if left >= total else (0 if left <= 0 else left)
-                left -= pay
-                paid_unit = []
-                for e in es:
-                    x = min(e, pay)
-                    paid_unit.append(x)
-                    pay -= x
-                    if x < e:
-                        short_here = True
-                paid_group = [paid_unit]
-                check = False
-            else:
-                paid, left = walk([[_tiers(unit, lika_of) for unit in group]], left)
-                paid_group = paid[0]
-            if not short_before:
-                for unit in group:
-                    for row in unit:
-                        if row.typ == "rattighet" and row.status == "upphor":
-                            row.status = "forbehall"
-                            row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
-        for ui, unit in enumerate(group):
+        units = b.units(group)
+        if not units:
+            continue
+        ordning += 1
+        if gi == exek_gi:
+            exek_id = exek.id
+            eu, er = next(((ui, ri) for ui, unit in enumerate(units) for ri, r in enumerate(unit)
+                           if exek_id in r.fordran_ids), (-1, -1))
+            exek_lika = lika_of.get(id(units[eu][er])) if lika_of and eu >= 0 else None
+            protect_before = len(units) == 1
+        else:
+            protect_before = False
+        rights = None
+        money_here = False
+        gtotal = 0
+        for ui, unit in enumerate(units):
             enhet += 1
-            paid_unit = None if paid_group is None else paid_group[ui]
             for ri, row in enumerate(unit):
                 nr += 1
                 row.nr = nr
                 row.ordning = ordning
                 row.enhet = enhet
-                andelar = row.andelar
-                if paid_unit is not None:
-                    pay = paid_unit[ri]
-                    e = row._ore
-                    if pay == e:
-                        # paid in full: the amount is the förmånsrätt's (both in öre, two decimals), and so is
-                        # each claim's share of it
-                        utfaller = row.formansratt if e else NOLL
-                        for cid, amt in andelar:
-                            received[cid] += amt
-                            formansratt[cid] += amt
-                    else:
-                        if check and not short_here:
-                            short_here = True  # pay < e: a row is paid no more than its förmånsrätt
-                        utfaller = Decimal(pay).scaleb(-2) if pay else NOLL  # fran_ore
-                        rest = utfaller
-                        for cid, amt in andelar:
-                            x = min(rest, amt)
-                            received[cid] += x
-                            rest -= x
-                            formansratt[cid] += amt
+                e = row._ore
+                gtotal += e
+                if skydd or (protect_before and ui == eu and ri < er
+                             and (exek_lika is None or lika_of.get(id(row)) != exek_lika)):
+                    row.skyddad = True
+                    skydd_ore += e
+                typ = row.typ
+                if typ == "rattighet":
+                    if rights is None:
+                        rights = []
+                    rights.append(row)
+                elif not money_before and row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
+                    money_here = True
+                add(row)
+        if rights is not None:
+            for row in rights:
+                name = SLAGNAMN[row.slag]
+                if row.skyddad and money_before:
+                    row.status = "dubbelutrop"
+                    row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran men sämre än en "
+                                "skyddad fordran: dubbelutrop (med och utan förbehåll); ger inga pengar.")
+                elif row.skyddad:
+                    row.status = "forbehall"
+                    row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran och förbehålls "
+                                "vid försäljningen; ger inga pengar.")
+                else:
+                    _upphor(row)
+        if money_here:
+            money_before = True
+        if not priced:
+            for unit in units:
+                for row in unit:
+                    for cid, amt in row.andelar:
+                        formansratt[cid] += amt
+            continue
+        if left >= gtotal:
+            # paid in full: each row's utfaller is its förmånsrätt (both in öre, two decimals), and each claim's
+            # share of it is its share of the förmånsrätt
+            left -= gtotal
+            short_here = False
+            for unit in units:
+                for row in unit:
+                    row.utfaller = row.formansratt if row._ore else NOLL
+                    for cid, amt in row.andelar:
+                        received[cid] += amt
+                        formansratt[cid] += amt
+                    if row.typ == "agarhypotek":
+                        agarhypotek_ore += row._ore
+        elif left <= 0:
+            short_here = gtotal > 0
+            for unit in units:
+                for row in unit:
+                    row.utfaller = NOLL
+                    for cid, amt in row.andelar:
+                        formansratt[cid] += amt
+        else:
+            paid, left = walk([[_tiers(unit, lika_of) for unit in units]], left)
+            short_here = False
+            for unit, paid_unit in zip(units, paid[0]):
+                for row, pay in zip(unit, paid_unit):
+                    if pay < row._ore:
+                        short_here = True
+                    utfaller = row.formansratt if pay == row._ore and pay else (
+                        Decimal(pay).scaleb(-2) if pay else NOLL)  # fran_ore
                     row.utfaller = utfaller
-                    row.text = (_text_rad, row.text, row, utfaller)
+                    rest = utfaller
+                    for cid, amt in row.andelar:
+                        x = min(rest, amt)
+                        received[cid] += x
+                        rest -= x
+                        formansratt[cid] += amt
                     if row.typ == "agarhypotek":
                         agarhypotek_ore += pay
-                else:
-                    for cid, amt in andelar:
-                        formansratt[cid] += amt
-                rader.append(row)
-        short_before = short_before or short_here
-    # the block's pantbrev are listed once, on its last row (the post); every row of it points there
+        if rights is not None and not short_before:
+            for row in rights:
+                if row.status == "upphor":
+                    row.status = "forbehall"
+                    row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
+        if short_here:
+            short_before = True
+    # a block is one post (NJA 1981 s. 459: "Fyra inteckningar, tillhopa ..."): its total förmånsrätt on every
+    # row of it; the block's pantbrev are listed once, on its last row (the post), and every row points there
     for members in b.block_rows.values():
+        total = sum((r.formansratt for r in members), NOLL)
         post = members[-1].nr
-        for m in members:
-            m.block_nr = post
-    skydd = fran_ore(skydd_ore)  # the sum of the protected rows' förmånsrätt, each in öre
-    skydd_text = (_text_skydd, b.exek, parts, skydd)
+        for r in members:
+            r.block_formansratt = total
+            r.block_nr = post
+    # the skyddsbelopp and the owner's receipts are sums of amounts in öre
+    return (tuple(rader), fran_ore(skydd_ore), left, None if left is None else fran_ore(agarhypotek_ore))
+
+
+def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
+    b = _Berakning(arende, tabell)
+    f = b.f
+    groups = b.ranking()
+    b.block_of = b.blocks(groups)
+    rader, skydd, left, agarhypotek = _fordela(b, groups)
+    medel = f.medel
 
     # each claim's outcome; a partial payment goes to costs, then interest, then capital (RULES §7 p. 5). A claim
     # paid nothing has its whole amount as brist, split as it is; one paid in full has none (the general steps
     # give the same amounts: every amount here has two decimals, so ``x - 0`` is ``x`` and ``x - x`` is 0,00)
+    received, formansratt = b.received, b.formansratt
     fordringar = []
     add = fordringar.append
     H = ROUND_HALF_UP
@@ -826,16 +954,15 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
                             kap - x_kap))
 
     warnings = _warnings(b)
-    agarhypotek = None if medel is None else fran_ore(agarhypotek_ore)  # the owner's receipts, each in öre
     if medel is not None and medel < skydd:
         warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
                         "får inte antas (UB 12 kap. 29 §).")
     return Resultat(
-        fastighet=f.fastighet, rader=tuple(rader), fordringar=tuple(fordringar), skyddsbelopp=skydd,
+        fastighet=f.fastighet, rader=rader, fordringar=tuple(fordringar), skyddsbelopp=skydd,
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
         varningar=tuple(warnings), medel=None if medel is None else ore(medel),
         overskott=None if left is None else fran_ore(left),
-        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=skydd_text,
+        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=(_text_skydd, b.exek, rader, skydd),
     )
 
 
