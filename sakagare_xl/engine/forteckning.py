@@ -37,7 +37,7 @@ from .rantesats import varningar as rantevarningar
 from .referensranta import Referensrantetabell
 from .resultat import FordranResultat, Rad, Resultat
 from .tillagg import FAST_PROCENT, Period, Tak, fast_tak, perioder, rantefaktor
-from .validering import validera
+from .validering import kontrollera
 
 AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
@@ -65,42 +65,49 @@ def _ar(i: Inskrivning) -> str:
 
 class _Berakning:
     def __init__(self, arende: Arende, tabell: Referensrantetabell | None):
-        validera(arende)
+        self.insk, exek = kontrollera(arende)
         self.arende = arende
         self.f = arende.forsaljning
         self.tabell = tabell
-        self.insk = {i.id: i for i in arende.inskrivningar}
-        self.claims: list[Fordran] = list(arende.fordringar)
-        first = {p for c in self.claims for p in c.pantbrev}
-        for i in arende.inskrivningar:
-            if i.ar_inteckning and i.innehavare and i.id not in first:
-                self.claims.append(Fordran(f"{i.id} (innehav)", i.innehavare, i.belopp, pantbrev=(i.id,)))
-        self.claim = {c.id: c for c in self.claims}
         # indexes: pantbrev id -> the claims it secures first-hand, second-hand (överhypotek) and attached for,
-        # in case-file order (keeps the computation linear in the rows); ``special``: the pantbrev in the last two
+        # in case-file order (keeps the computation linear in the rows); ``special``: the pantbrev in the last two;
+        # each claim's amount still unpaid
+        self.claims = claims = list(arende.fordringar)
         first_hand: dict[str, list[Fordran]] = {}
         second_hand: dict[str, list[Fordran]] = {}
         attached: dict[str, list[Fordran]] = {}
-        for c in self.claims:
-            for pid in c.pantbrev:
+        remaining: dict[str, Decimal] = {}
+        self.blocks_possible = False  # whether a claim has two pantbrev (only then can a block form)
+        for c in claims:
+            pantbrev = c.pantbrev
+            for pid in pantbrev:
                 on = first_hand.get(pid)
                 if on is None:
                     first_hand[pid] = [c]
                 else:
                     on.append(c)
+            if len(pantbrev) > 1:
+                self.blocks_possible = True
             for pid in c.overhypotek:
                 second_hand.setdefault(pid, []).append(c)
             for pid in c.utmatta_pantbrev:
                 attached.setdefault(pid, []).append(c)
-        self.first_hand, self.second_hand, self.attached = first_hand, second_hand, attached
+            remaining[c.id] = c.belopp
+        # a pantbrev held by someone other than the owner with no claim notified is the holder's claim (RULES §5)
+        for i in arende.inskrivningar:
+            if i.innehavare and i.slag == SLAG_INTECKNING and i.id not in first_hand:
+                c = Fordran(f"{i.id} (innehav)", i.innehavare, i.belopp, pantbrev=(i.id,))
+                claims.append(c)
+                first_hand[i.id] = [c]
+                remaining[c.id] = c.belopp
+        self.first_hand, self.second_hand, self.attached, self.remaining = first_hand, second_hand, attached, remaining
         self.special = second_hand.keys() | attached.keys()
-        self.remaining = {c.id: c.belopp for c in self.claims}
         self.lika_nr = 0
         #: id(row) -> its number of equal rank, for the rows of claims that attached one pantbrev at one time
         self.lika_of: dict[int, int] = {}
         #: id(block tuple) -> the block's first-hand rows, in order
         self.block_rows: dict[int, list[Rad]] = {}
-        self.exek = next((c for c in self.claims if c.exekutionsfordran), None)
+        self.exek = exek[0] if exek else None
         if self.f.manader is not None:
             self.perioder: tuple[Period, ...] = fast_tak(Decimal(0), self.f.referensranta, Fraction(self.f.manader)).perioder
         else:
@@ -117,30 +124,39 @@ class _Berakning:
     def ranking(self) -> list[list[tuple[str, object]]]:
         posts: list[tuple[tuple, int, str, object]] = []
         n = 0
-        for c in self.claims:
-            if c.frl6_1:
-                posts.append(((0,), n, "frl6", c)); n += 1
         # a key is (1, day, phase, order, 0): on one inskrivningsdag the utmätningar entered that day come
         # first (phase 0, by the time of the utmätning), then the registrations (phase 1, by ``ordning``), then
-        # claims ranked by a plain ``rangdag`` (phase 2)
+        # claims ranked by a plain ``rangdag`` (phase 2); FRL 6 § 1 claims (0,) before all, unranked claims (2,)
+        # after all. ``n`` orders equal keys by the case's order (and never compares two kinds of post)
         for i in self.arende.inskrivningar:
-            posts.append(((1, i.rangdag, 1, i.ordning or 0, 0), n, "insk" if i.slag == SLAG_INTECKNING else "ratt", i))
+            d = i.dag
+            posts.append(((1, d if type(d) is _dt.date else i.rangdag, 1, i.ordning or 0, 0), n,
+                          "insk" if i.slag == SLAG_INTECKNING else "ratt", i))
             n += 1
         for c in self.claims:
-            secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1
+            if c.frl6_1:
+                posts.append(((0,), n, "frl6", c))  # (utmatning_av_fastigheten gives such a claim nothing more)
+                n += 1
+                continue
+            secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev
             if c.utmatningsdag is None and not c.exekutionsfordran:
-                att = None  # what utmatning_av_fastigheten gives such a claim
-            else:
-                att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
+                if not secured:
+                    key = (1, c.rangdag, 2, 0, 0) if c.rangdag is not None else (2,)
+                    posts.append((key, n, "oprioriterad", c))
+                    n += 1
+                continue  # (utmatning_av_fastigheten gives such a claim nothing)
+            att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
             if att is not None:
                 # FRL 8 §: the utmätning gives priority (to the part the pantbrev do not cover); FRL 9 § 3 st. and
                 # UB 4 kap. 30 § 4 st.: before every inteckning and right sought on its inskrivningsdag or later;
                 # FRL 9 § 4 st.: by the time of the utmätning, simultaneous ones with equal rank
                 insk_dag, dag = att
-                posts.append(((1, insk_dag, 0, dag, 0), n, "utmatning" if secured else "oprioriterad", c)); n += 1
+                posts.append(((1, insk_dag, 0, dag, 0), n, "utmatning" if secured else "oprioriterad", c))
+                n += 1
             elif not secured:
                 key = (1, c.rangdag, 2, 0, 0) if c.rangdag is not None else (2,)
-                posts.append((key, n, "oprioriterad", c)); n += 1
+                posts.append((key, n, "oprioriterad", c))
+                n += 1
         posts.sort()  # by (key, n): n is unique, so the kind and the object are never compared
         groups: list[list[tuple[str, object]]] = []
         last = None
@@ -184,7 +200,7 @@ class _Berakning:
 
         Returns the blocks of two or more pantbrev, by each member's id (a pantbrev not listed is a block of its
         own). A block of two needs a claim secured by both, so without a claim on two pantbrev there is none."""
-        if all(len(c.pantbrev) < 2 for c in self.claims):
+        if not self.blocks_possible:
             return {}
         block_of: dict[str, list[str]] = {}
         open_blocks: dict[tuple[str, ...], list[str]] = {}
@@ -281,7 +297,7 @@ class _Berakning:
                 row = Rad(0, 0, "fordran", (pid,), (cid,), c.borgenar, share if share else NOLL,
                           kapitaldel.quantize(ORE, ROUND_HALF_UP), t, ceiling.quantize(ORE, ROUND_HALF_UP), False,
                           None, None, 0, ((cid, share),), "inteckning")
-                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel, belopp)
+                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == belopp, belopp)
                 row._ore = int(share.scaleb(2))
                 rows.append(row)
             else:
@@ -318,7 +334,7 @@ class _Berakning:
                           eligible[0].borgenar, formansratt, kapitaldel.quantize(ORE, ROUND_HALF_UP), t,
                           None if ceiling is None else ceiling.quantize(ORE, ROUND_HALF_UP), False, None, None, 0,
                           shares, "inteckning", blk if len(blk) > 1 and blk[-1] == pid else ())
-                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel, tak_belopp)
+                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == p.belopp, tak_belopp)
                 row._ore = int(formansratt.scaleb(2))
                 if len(blk) > 1:
                     self.block_rows.setdefault(id(blk), []).append(row)
@@ -435,9 +451,10 @@ class _Berakning:
 
 
 def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decimal, blk: tuple[str, ...],
-                  kapitaldel: Decimal, tak_belopp: Decimal | None) -> str:
+                  hela: bool, tak_belopp: Decimal | None) -> str:
+    """``hela``: the claim took the pantbrev's whole amount as capital."""
     text = f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}"
-    if kapitaldel == p.belopp and need_before > p.belopp:
+    if hela and need_before > p.belopp:
         text += f" > {kr(p.belopp)}"
     tak = None if tak_belopp is None else Tak(tak_belopp, b.perioder, b.faktor)
     if tak is None:
@@ -665,9 +682,13 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     medel = f.medel
     left = None if medel is None else till_ore(medel)
     priced = left is not None
-    received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    formansratt: dict[str, Decimal] = dict(received)
-    b.received, b.formansratt = received, formansratt
+    # each claim's receipts and förmånsrätt (0,00 plus its amounts, as ``sum`` adds them), and the outcome of a
+    # claim whose only row is a pantbrev's first-hand row written out below
+    received: dict[str, Decimal] = {}
+    formansratt: dict[str, Decimal] = {}
+    done: dict[str, FordranResultat] = {}
+    b.received, b.formansratt, b.done = received, formansratt, done
+    rget, fget = received.get, formansratt.get
     rader: list[Rad] = []
     add = rader.append
     lika_of = b.lika_of
@@ -734,25 +755,32 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                         a2 = t if t < need else need
                         if _ZERO > a2:
                             a2 = _ZERO
-                        remaining[cid] = need - a2
                         share = (a + a2).quantize(ORE, H)
                         e = int(share.scaleb(2))
-                        fr = share if share else NOLL
-                        utfaller = None
+                        fr = share if share else NOLL  # 0,00 + share
+                        # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
+                        only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
+                                and not c.exekutionsfordran and c.utmatningsdag is None)
+                        if not only:
+                            remaining[cid] = need - a2
+                        utfaller = u = None
                         if priced:
                             pay = e if left >= e else (0 if left <= 0 else left)
                             left -= pay
                             if pay == e:
-                                utfaller = fr if e else NOLL
-                                received[cid] += share
+                                utfaller = u = fr if e else NOLL
                             elif pay:
-                                utfaller = Decimal(pay).scaleb(-2)
-                                received[cid] += utfaller
+                                utfaller = u = Decimal(pay).scaleb(-2)
                                 short_here = True
                             else:
-                                utfaller = NOLL
+                                utfaller = u = NOLL
                                 short_here = True
-                        formansratt[cid] += share
+                        if only:
+                            done[cid] = _utfall_fordran(c, fr, u)
+                        else:
+                            if priced:
+                                received[cid] = rget(cid, NOLL) + u
+                            formansratt[cid] = fget(cid, NOLL) + share
                         if skydd:
                             skydd_ore += e
                             if e > 0:
@@ -765,7 +793,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                         row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
                                   ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
                                   (), None, None, utfaller)
-                        row.text = (_text_fordran, b, p, row, need_before, ids, kapitaldel, belopp)
+                        row.text = (_text_fordran, b, p, row, need_before, ids, kapitaldel == belopp, belopp)
                         row._ore = e
                         add(row)
                     if rest > 0:
@@ -848,7 +876,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
             for unit in units:
                 for row in unit:
                     for cid, amt in row.andelar:
-                        formansratt[cid] += amt
+                        formansratt[cid] = fget(cid, NOLL) + amt
             continue
         if left >= gtotal:
             # paid in full: each row's utfaller is its förmånsrätt (both in öre, two decimals), and each claim's
@@ -859,8 +887,8 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                 for row in unit:
                     row.utfaller = row.formansratt if row._ore else NOLL
                     for cid, amt in row.andelar:
-                        received[cid] += amt
-                        formansratt[cid] += amt
+                        received[cid] = rget(cid, NOLL) + amt
+                        formansratt[cid] = fget(cid, NOLL) + amt
                     if row.typ == "agarhypotek":
                         agarhypotek_ore += row._ore
         elif left <= 0:
@@ -869,7 +897,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                 for row in unit:
                     row.utfaller = NOLL
                     for cid, amt in row.andelar:
-                        formansratt[cid] += amt
+                        formansratt[cid] = fget(cid, NOLL) + amt
         else:
             paid, left = walk([[_tiers(unit, lika_of) for unit in units]], left)
             short_here = False
@@ -883,9 +911,9 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                     rest = utfaller
                     for cid, amt in row.andelar:
                         x = min(rest, amt)
-                        received[cid] += x
+                        received[cid] = rget(cid, NOLL) + x
                         rest -= x
-                        formansratt[cid] += amt
+                        formansratt[cid] = fget(cid, NOLL) + amt
                     if row.typ == "agarhypotek":
                         agarhypotek_ore += pay
         if rights is not None and not short_before:
@@ -907,6 +935,38 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     return (tuple(rader), fran_ore(skydd_ore), left, None if left is None else fran_ore(agarhypotek_ore))
 
 
+def _utfall_fordran(c: Fordran, fr: Decimal, u: Decimal | None) -> FordranResultat:
+    """A claim's outcome from its förmånsrätt ``fr`` (the sum of its shares) and its receipts ``u`` (``None``
+    without a price). A partial payment goes to costs, then interest, then capital (RULES §7 p. 5). A claim paid
+    nothing has its whole amount as brist, split as it is; one paid in full has none (the general steps give the
+    same amounts: every amount here has two decimals, so ``x - 0`` is ``x`` and ``x - x`` is 0,00)."""
+    H = ROUND_HALF_UP
+    kap, ranta, kost = c.kapital.quantize(ORE, H), c.ranta.quantize(ORE, H), c.kostnader.quantize(ORE, H)
+    total = kap + ranta + kost
+    if u is None:
+        return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar,
+                               c.exekutionsfordran, (_text_fordran_resultat, c, fr, None, None))
+    if not u:
+        return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar,
+                               c.exekutionsfordran, (_text_fordran_resultat, c, fr, u, total), u, total, kost, ranta,
+                               kap)
+    if u == total and not (ranta.is_signed() or kap.is_signed()):
+        # (a -0 amount, Decimal('-0'), would keep its sign in the general steps)
+        return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar,
+                               c.exekutionsfordran, (_text_fordran_resultat, c, fr, u, NOLL), u, NOLL, NOLL, NOLL,
+                               NOLL)
+    rest = u
+    x_kost = min(rest, kost)
+    rest -= x_kost
+    x_ranta = min(rest, ranta)
+    rest -= x_ranta
+    x_kap = min(rest, kap)
+    brist = max(total - u, NOLL)
+    return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                           (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta,
+                           kap - x_kap)
+
+
 def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     b = _Berakning(arende, tabell)
     f = b.f
@@ -915,43 +975,17 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
     rader, skydd, left, agarhypotek = _fordela(b, groups)
     medel = f.medel
 
-    # each claim's outcome; a partial payment goes to costs, then interest, then capital (RULES §7 p. 5). A claim
-    # paid nothing has its whole amount as brist, split as it is; one paid in full has none (the general steps
-    # give the same amounts: every amount here has two decimals, so ``x - 0`` is ``x`` and ``x - x`` is 0,00)
-    received, formansratt = b.received, b.formansratt
+    # each claim's outcome, in the case's order (a claim whose one row was paid in _fordela has it already)
+    done, received, formansratt = b.done, b.received, b.formansratt
+    priced = medel is not None
     fordringar = []
     add = fordringar.append
-    H = ROUND_HALF_UP
     for c in b.claims:
         cid = c.id
-        fr = formansratt[cid]
-        kap, ranta, kost = c.kapital.quantize(ORE, H), c.ranta.quantize(ORE, H), c.kostnader.quantize(ORE, H)
-        total = kap + ranta + kost
-        if medel is None:
-            add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-                                (_text_fordran_resultat, c, fr, None, None)))
-            continue
-        u = received[cid]
-        if not u:
-            brist = total
-            add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-                                (_text_fordran_resultat, c, fr, u, brist), u, brist, kost, ranta, kap))
-            continue
-        if u == total and not (ranta.is_signed() or kap.is_signed()):
-            # (a -0 amount, Decimal('-0'), would keep its sign in the general steps)
-            add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-                                (_text_fordran_resultat, c, fr, u, NOLL), u, NOLL, NOLL, NOLL, NOLL))
-            continue
-        rest = u
-        x_kost = min(rest, kost)
-        rest -= x_kost
-        x_ranta = min(rest, ranta)
-        rest -= x_ranta
-        x_kap = min(rest, kap)
-        brist = max(total - u, NOLL)
-        add(FordranResultat(cid, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-                            (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta,
-                            kap - x_kap))
+        x = done.get(cid)
+        if x is None:
+            x = _utfall_fordran(c, formansratt.get(cid, NOLL), received.get(cid, NOLL) if priced else None)
+        add(x)
 
     warnings = _warnings(b)
     if medel is not None and medel < skydd:
