@@ -16,7 +16,10 @@ with the same error class and message. The inputs:
   test_properties.cases``: konkurs, blocks, second-hand pledges, utmätningar of the property and of pantbrev,
   simultaneous attachments), each with its drawn price, without a price, and priced at its skyddsbelopp; every
   third also in two variants: the same amounts written with other exponents (``5E+3`` for 5 000, ``-0`` for 0:
-  the results must not show them) and amounts with parts of an öre (+0,005 kr, +0,0049 kr).
+  the results must not show them) and amounts with parts of an öre (+0,005 kr, +0,0049 kr); and every fifth
+  made invalid in one or two ways (a claim id twice, an unknown or a right's id as pantbrev, two
+  exekutionsfordringar, none, ``ordning`` on only one of a day's registrations), so validation must raise the
+  same first error.
 
 Prints what was compared (and how many random cases had each feature) and exits 1 on any difference,
 showing the first lines that differ.
@@ -136,11 +139,13 @@ def main(argv: list[str] | None = None) -> int:
 
         diffs: list[tuple[str, str, str]] = []
         compared = 0
+        errors = [0]  # computations that raised (the same error in both, or a difference)
 
         def compare(label, arende, bids=()):
             nonlocal compared
             a, b = run(old, arende, bids), run(new, arende, bids)
             compared += 1
+            errors[0] += a.startswith("error ")
             if a != b:
                 diffs.append((label, a, b))
             return a
@@ -151,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         features = dict.fromkeys(("with price", "without price", "at the skyddsbelopp", "konkurs", "a block",
                                   "second-hand pledge", "attached pantbrev", "simultaneous attachment",
                                   "utmätning of the property", "rights", "an error", "exponents",
-                                  "parts of an öre"), 0)
+                                  "parts of an öre", "invalid variants"), 0)
         for k, arende in enumerate(drawn):
             first = compare(f"random case {k}", arende)
             compare(f"random case {k} without price", _priced(arende, None))
@@ -167,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                 features["at the skyddsbelopp"] += 1
                 _count(features, arende, res)
             del first
+            if k % 5 == 0:
+                for what, bad in _invalid(arende):
+                    compare(f"random case {k}, {what}", bad)
+                    features["invalid variants"] += 1
             if k % 3 == 0:
                 for what, variant in (("exponents", _exponents), ("parts of an öre", _sub_ore)):
                     try:
@@ -177,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
                     compare(f"random case {k}, {what}, without price", _priced(v, None))
                     features[what] += 1
 
-    print(f"samma_engine: old engine {args.old} vs the working tree, {compared} computations compared")
+    print(f"samma_engine: old engine {args.old} vs the working tree, {compared} computations compared "
+          f"({errors[0]} of them raised an error in the old engine)")
     refused = sum(arende is None for _, arende, _ in inputs)
     print(f"  {n_files - refused} from files (examples/*.toml, the reliability corpus, workbook/*.xlsx; with and without "
           f"price; {refused} corpus files the reader refuses, not compared)")
@@ -228,6 +238,33 @@ def _sub_ore(arende):
     parts = [Decimal("0.005"), Decimal("0.0049"), Decimal("0")]
     count = iter(range(10 ** 9))
     return _amounts(arende, lambda x: x + parts[next(count) % 3])
+
+
+def _invalid(arende):
+    """(what, case) pairs: ``arende`` made invalid in one or two ways."""
+    ins, ford = list(arende.inskrivningar), list(arende.fordringar)
+    out = []
+
+    def case(i=ins, f=ford):
+        return dataclasses.replace(arende, inskrivningar=tuple(i), fordringar=tuple(f))
+
+    if ford:
+        out.append(("a claim id twice", case(f=ford + [ford[0]])))
+        out.append(("an unknown pantbrev", case(f=[dataclasses.replace(ford[-1], pantbrev=("NOPE",))] + ford[:-1])))
+        rights = [i.id for i in ins if i.slag != "inteckning"]
+        if rights:
+            out.append(("a right as pantbrev", case(f=ford[:-1] + [dataclasses.replace(ford[-1], pantbrev=(rights[0],),
+                                                                                       overhypotek=(), utmatta_pantbrev=())])))
+        out.append(("two exekutionsfordringar", case(f=[dataclasses.replace(c, exekutionsfordran=True) for c in ford])))
+        out.append(("no exekutionsfordran", case(f=[dataclasses.replace(c, exekutionsfordran=False) for c in ford])))
+        out.append(("an unknown pantbrev and two exekutionsfordringar",
+                    case(f=[dataclasses.replace(c, exekutionsfordran=True) for c in ford]
+                         + [dataclasses.replace(ford[0], id="X", pantbrev=("NOPE",))])))
+    if ins:
+        same_day = dataclasses.replace(ins[0], id=ins[0].id + "b", ordning=1)
+        out.append(("ordning on one of a day's registrations", case(i=ins + [same_day])))
+        out.append(("a registration id twice", case(i=ins + [ins[0]])))
+    return out
 
 
 def _draw(strategy, n: int) -> list:
