@@ -298,7 +298,7 @@ class _Berakning:
                           kapitaldel.quantize(ORE, ROUND_HALF_UP), t, ceiling.quantize(ORE, ROUND_HALF_UP), False,
                           None, None, 0, ((cid, share),), "inteckning")
                 row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == belopp, belopp)
-                row._ore = int(share.scaleb(2))
+                row._ore = int(share * 100)
                 rows.append(row)
             else:
                 need_before = sum(remaining[c.id] for c in eligible)
@@ -335,7 +335,7 @@ class _Berakning:
                           None if ceiling is None else ceiling.quantize(ORE, ROUND_HALF_UP), False, None, None, 0,
                           shares, "inteckning", blk if len(blk) > 1 and blk[-1] == pid else ())
                 row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == p.belopp, tak_belopp)
-                row._ore = int(formansratt.scaleb(2))
+                row._ore = int(formansratt * 100)
                 if len(blk) > 1:
                     self.block_rows.setdefault(id(blk), []).append(row)
                 rows.append(row)
@@ -347,7 +347,7 @@ class _Berakning:
             row = Rad(0, 0, "overhypotek", (pid,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
                       ((c.id, q),), "inteckning")
             row.text = (_text_andrahand, p, row, need, a + left, None, 0)
-            row._ore = int(q.scaleb(2))
+            row._ore = int(q * 100)
             rows.append(row)
         attached = self.attached.get(pid)
         if attached:
@@ -357,7 +357,7 @@ class _Berakning:
             row = Rad(0, 0, "agarhypotek", (pid,), (), AGAREN, q, q, NOLL, None, False, None, None, 0, (),
                       "inteckning")
             row.text = (_text_agarhypotek, p, left, row)
-            row._ore = int(q.scaleb(2))
+            row._ore = int(q * 100)
             rows.append(row)
         return rows
 
@@ -397,7 +397,7 @@ class _Berakning:
                 row = Rad(0, 0, "utmatt", (p.id,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
                           ((c.id, q),), "inteckning")
                 row.text = (_text_andrahand, p, row, need, left, d[1] if len(d) > 1 else None, len(tier))
-                row._ore = int(q.scaleb(2))
+                row._ore = int(q * 100)
                 if lika is not None:
                     self.lika_of[id(row)] = lika
                 rows.append(row)
@@ -412,7 +412,7 @@ class _Berakning:
         row = Rad(0, 0, "frl6" if kind == "frl6" else "fordran", (), (c.id,), c.borgenar, q, q, NOLL, None, False,
                   None, None, 0, ((c.id, q),), "fordran")
         row.text = (_text_claim, self, kind, c, a, row)
-        row._ore = int(q.scaleb(2))
+        row._ore = int(q * 100)
         return row
 
     def units(self, group: list[tuple[str, object]]) -> list[list[Rad]]:
@@ -672,7 +672,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     kostnader = ore(f.forrattningskostnader)
     cost = Rad(0, 0, "kostnader", (), (), "Förrättningskostnader", kostnader, kostnader, NOLL, None, True, None, None,
                0, (), "kostnader")
-    cost._ore = int(kostnader.scaleb(2))
+    cost._ore = int(kostnader * 100)
     if costs_first:
         cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} tas först" +
                      (" (konkurs)." if f.konkurs else "."), cost)
@@ -756,7 +756,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                         if _ZERO > a2:
                             a2 = _ZERO
                         share = (a + a2).quantize(ORE, H)
-                        e = int(share.scaleb(2))
+                        e = int(share * 100)
                         fr = share if share else NOLL  # 0,00 + share
                         # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
                         only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
@@ -798,7 +798,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                         add(row)
                     if rest > 0:
                         q = rest.quantize(ORE, H)
-                        e = int(q.scaleb(2))
+                        e = int(q * 100)
                         utfaller = None
                         if priced:
                             pay = e if left >= e else (0 if left <= 0 else left)
@@ -941,7 +941,8 @@ def _utfall_fordran(c: Fordran, fr: Decimal, u: Decimal | None) -> FordranResult
     nothing has its whole amount as brist, split as it is; one paid in full has none (the general steps give the
     same amounts: every amount here has two decimals, so ``x - 0`` is ``x`` and ``x - x`` is 0,00)."""
     H = ROUND_HALF_UP
-    kap, ranta, kost = c.kapital.quantize(ORE, H), c.ranta.quantize(ORE, H), c.kostnader.quantize(ORE, H)
+    kap, ranta, kost = c.kapital.quantize(ORE, H), c.ranta.quantize(ORE, H), c.kostnader
+    kost = kost.quantize(ORE, H) if kost or kost.is_signed() else NOLL  # (a plain 0 is 0,00)
     total = kap + ranta + kost
     if u is None:
         return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar,
