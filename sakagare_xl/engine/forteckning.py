@@ -42,7 +42,6 @@ from .validering import kontrollera
 AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
 _ZERO = Decimal(0)
-_NO_CLAIMS: dict[str, list[Fordran]] = {}
 _FAST_ANDEL = FAST_PROCENT / 100  # 0.15: the fixed part of the tillägg ceiling (JB 6 kap. 3 §)
 _MONEY_TYPES = frozenset(("fordran", "frl6", "overhypotek", "utmatt"))
 
