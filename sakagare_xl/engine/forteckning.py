@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from collections.abc import Sequence
@@ -33,17 +32,17 @@ from typing import Any
 
 from .format import ORE, kr, ore
 from .fordelning import fran_ore, prorata, till_ore, walk
-from .model import Arende, Fordran, Forsaljning, Inskrivning
+from .model import SLAG_INTECKNING, Arende, Fordran, Forsaljning, Inskrivning  # noqa: F401 (Forsaljning: the doctests)
 from .rantesats import varningar as rantevarningar
 from .referensranta import Referensrantetabell
 from .resultat import FordranResultat, Rad, Resultat
 from .tillagg import FAST_PROCENT, Period, Tak, fast_tak, perioder, rantefaktor
-from .validering import validera
+from .validering import kontrollera
 
 AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
 _ZERO = Decimal(0)
-_NO_CLAIMS: dict[str, list[Fordran]] = {}
+_FAST_ANDEL = FAST_PROCENT / 100  # 0.15: the fixed part of the tillägg ceiling (JB 6 kap. 3 §)
 _MONEY_TYPES = frozenset(("fordran", "frl6", "overhypotek", "utmatt"))
 
 SLAGNAMN = {
@@ -53,28 +52,6 @@ SLAGNAMN = {
     "arrende": "Arrende",
     "rattighet": "Rättighet",
 }
-
-
-@dataclass(slots=True)
-class _Rad:
-    """A row under construction (amounts exact until shown)."""
-
-    typ: str
-    ids: tuple[str, ...]
-    sakagare: str
-    andelar: list[tuple[str, Decimal]] = field(default_factory=list)
-    formansratt: Decimal = NOLL
-    kapitaldel: Decimal = NOLL
-    tillagg: Decimal = NOLL
-    tak_belopp: Decimal | None = None  # the amount the tillägg ceiling is computed on (the block's), on its post
-    ceiling: Decimal = NOLL
-    slag: str = ""
-    block: tuple[str, ...] = ()
-    block_formansratt: Decimal | None = None
-    lika: int | None = None  # rows of one pantbrev with the same number have equal rank (simultaneous utmätning)
-    text: str = ""
-    skyddad: bool = False
-    status: str | None = None
 
 
 def _dag(d: object) -> str:
@@ -87,26 +64,49 @@ def _ar(i: Inskrivning) -> str:
 
 class _Berakning:
     def __init__(self, arende: Arende, tabell: Referensrantetabell | None):
-        validera(arende)
+        self.insk, exek = kontrollera(arende)
         self.arende = arende
         self.f = arende.forsaljning
         self.tabell = tabell
-        self.insk = {i.id: i for i in arende.inskrivningar}
-        self.claims: list[Fordran] = list(arende.fordringar)
-        first = {p for c in self.claims for p in c.pantbrev}
+        # indexes: pantbrev id -> the claims it secures first-hand, second-hand (överhypotek) and attached for,
+        # in case-file order (keeps the computation linear in the rows); ``special``: the pantbrev in the last two;
+        # each claim's amount still unpaid
+        self.claims = claims = list(arende.fordringar)
+        first_hand: dict[str, list[Fordran]] = {}
+        second_hand: dict[str, list[Fordran]] = {}
+        attached: dict[str, list[Fordran]] = {}
+        remaining: dict[str, Decimal] = {}
+        self.blocks_possible = False  # whether a claim has two pantbrev (only then can a block form)
+        for c in claims:
+            pantbrev = c.pantbrev
+            for pid in pantbrev:
+                on = first_hand.get(pid)
+                if on is None:
+                    first_hand[pid] = [c]
+                else:
+                    on.append(c)
+            if len(pantbrev) > 1:
+                self.blocks_possible = True
+            for pid in c.overhypotek:
+                second_hand.setdefault(pid, []).append(c)
+            for pid in c.utmatta_pantbrev:
+                attached.setdefault(pid, []).append(c)
+            remaining[c.id] = c.belopp
+        # a pantbrev held by someone other than the owner with no claim notified is the holder's claim (RULES §5)
         for i in arende.inskrivningar:
-            if i.ar_inteckning and i.innehavare and i.id not in first:
-                self.claims.append(Fordran(f"{i.id} (innehav)", i.innehavare, i.belopp, pantbrev=(i.id,)))
-        self.claim = {c.id: c for c in self.claims}
-        # indexes: pantbrev id -> claims, in case-file order (keeps the computation linear in the rows)
-        self.by_pantbrev: dict[str, dict[str, list[Fordran]]] = {}
-        for c in self.claims:
-            for attr in ("pantbrev", "overhypotek", "utmatta_pantbrev"):
-                for pid in getattr(c, attr):
-                    self.by_pantbrev.setdefault(pid, {}).setdefault(attr, []).append(c)
-        self.remaining = {c.id: c.belopp for c in self.claims}
+            if i.innehavare and i.slag == SLAG_INTECKNING and i.id not in first_hand:
+                c = Fordran(f"{i.id} (innehav)", i.innehavare, i.belopp, pantbrev=(i.id,))
+                claims.append(c)
+                first_hand[i.id] = [c]
+                remaining[c.id] = c.belopp
+        self.first_hand, self.second_hand, self.attached, self.remaining = first_hand, second_hand, attached, remaining
+        self.special = second_hand.keys() | attached.keys()
         self.lika_nr = 0
-        self.exek = next((c for c in self.claims if c.exekutionsfordran), None)
+        #: id(row) -> its number of equal rank, for the rows of claims that attached one pantbrev at one time
+        self.lika_of: dict[int, int] = {}
+        #: id(block tuple) -> the block's first-hand rows, in order
+        self.block_rows: dict[int, list[Rad]] = {}
+        self.exek = exek[0] if exek else None
         if self.f.manader is not None:
             self.perioder: tuple[Period, ...] = fast_tak(Decimal(0), self.f.referensranta, Fraction(self.f.manader)).perioder
         else:
@@ -123,29 +123,39 @@ class _Berakning:
     def ranking(self) -> list[list[tuple[str, object]]]:
         posts: list[tuple[tuple, int, str, object]] = []
         n = 0
-        for c in self.claims:
-            if c.frl6_1:
-                posts.append(((0,), n, "frl6", c)); n += 1
         # a key is (1, day, phase, order, 0): on one inskrivningsdag the utmätningar entered that day come
         # first (phase 0, by the time of the utmätning), then the registrations (phase 1, by ``ordning``), then
-        # claims ranked by a plain ``rangdag`` (phase 2)
+        # claims ranked by a plain ``rangdag`` (phase 2); FRL 6 § 1 claims (0,) before all, unranked claims (2,)
+        # after all. ``n`` orders equal keys by the case's order (and never compares two kinds of post)
         for i in self.arende.inskrivningar:
-            posts.append(((1, i.rangdag, 1, i.ordning or 0, 0), n, "insk", i)); n += 1
+            d = i.dag
+            posts.append(((1, d if type(d) is _dt.date else i.rangdag, 1, i.ordning or 0, 0), n,
+                          "insk" if i.slag == SLAG_INTECKNING else "ratt", i))
+            n += 1
         for c in self.claims:
-            secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev or c.frl6_1
+            if c.frl6_1:
+                posts.append(((0,), n, "frl6", c))  # (utmatning_av_fastigheten gives such a claim nothing more)
+                n += 1
+                continue
+            secured = c.pantbrev or c.overhypotek or c.utmatta_pantbrev
             if c.utmatningsdag is None and not c.exekutionsfordran:
-                att = None  # what utmatning_av_fastigheten gives such a claim
-            else:
-                att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
+                if not secured:
+                    key = (1, c.rangdag, 2, 0, 0) if c.rangdag is not None else (2,)
+                    posts.append((key, n, "oprioriterad", c))
+                    n += 1
+                continue  # (utmatning_av_fastigheten gives such a claim nothing)
+            att = None if not secured and c.rangdag is not None else self.utmatning_av_fastigheten(c)
             if att is not None:
                 # FRL 8 §: the utmätning gives priority (to the part the pantbrev do not cover); FRL 9 § 3 st. and
                 # UB 4 kap. 30 § 4 st.: before every inteckning and right sought on its inskrivningsdag or later;
                 # FRL 9 § 4 st.: by the time of the utmätning, simultaneous ones with equal rank
                 insk_dag, dag = att
-                posts.append(((1, insk_dag, 0, dag, 0), n, "utmatning" if secured else "oprioriterad", c)); n += 1
+                posts.append(((1, insk_dag, 0, dag, 0), n, "utmatning" if secured else "oprioriterad", c))
+                n += 1
             elif not secured:
                 key = (1, c.rangdag, 2, 0, 0) if c.rangdag is not None else (2,)
-                posts.append((key, n, "oprioriterad", c)); n += 1
+                posts.append((key, n, "oprioriterad", c))
+                n += 1
         posts.sort()  # by (key, n): n is unique, so the kind and the object are never compared
         groups: list[list[tuple[str, object]]] = []
         last = None
@@ -176,26 +186,31 @@ class _Berakning:
             return f.utmatningens_inskrivningsdag, c.utmatningsdag
         return c.utmatningsdag, c.utmatningsdag
 
-    def claims_on(self, pid: str, attr: str = "pantbrev") -> list[Fordran]:
-        """The claims that have ``pid`` in ``attr`` (first-hand, second-hand or attached), in case-file order."""
-        return self.by_pantbrev.get(pid, {}).get(attr, [])
+    def claims_on(self, pid: str) -> list[Fordran]:
+        """The claims that ``pid`` secures first-hand, in case-file order."""
+        return self.first_hand.get(pid, [])
 
     def blocks(self, groups: list[list[tuple[str, object]]]) -> dict[str, tuple[str, ...]]:
         """Blockregeln (JB 6 kap. 3 § 2 st.: "Har flera pantbrev överlämnats som pant för fordran ..."): pantbrev
         pledged for the same claim(s), with equal rank or directly after each other, form one block. The key is
         the set of claims each pantbrev secures first-hand: a creditor's claims secured by every pantbrev of the
         run are treated together; a pantbrev pledged for other claims (even of the same creditor) is no part of
-        the block. A right in between breaks it unless ``rattighet_bryter_block`` is false."""
+        the block. A right in between breaks it unless ``rattighet_bryter_block`` is false.
+
+        Returns the blocks of two or more pantbrev, by each member's id (a pantbrev not listed is a block of its
+        own). A block of two needs a claim secured by both, so without a claim on two pantbrev there is none."""
+        if not self.blocks_possible:
+            return {}
         block_of: dict[str, list[str]] = {}
         open_blocks: dict[tuple[str, ...], list[str]] = {}
         bryter = self.f.rattighet_bryter_block
-        by_pantbrev = self.by_pantbrev
+        first_hand = self.first_hand
         for group in groups:
             if len(group) == 1:
                 # one registration or claim alone at its rank (the common case): the general steps below, shortened
                 kind, obj = group[0]
-                if kind == "insk" and obj.ar_inteckning:
-                    claims = by_pantbrev.get(obj.id, _NO_CLAIMS).get("pantbrev")
+                if kind == "insk":
+                    claims = first_hand.get(obj.id)
                     if claims:
                         h = (claims[0].id,) if len(claims) == 1 else tuple([c.id for c in claims])
                         blk = open_blocks.get(h) or []
@@ -203,16 +218,16 @@ class _Berakning:
                         block_of[obj.id] = blk
                         open_blocks = {h: blk}
                         continue
-                elif kind == "insk" and not bryter:
+                elif kind == "ratt" and not bryter:
                     continue  # a right alone does not break a block
                 open_blocks = {}
                 continue
-            only_rights = all(k == "insk" and not o.ar_inteckning for k, o in group)
+            only_rights = all(k == "ratt" for k, _ in group)
             if only_rights and not self.f.rattighet_bryter_block:
                 continue
             here: dict[tuple[str, ...], list[str]] = {}
             for kind, obj in group:
-                if kind == "insk" and obj.ar_inteckning:
+                if kind == "insk":
                     claims = self.claims_on(obj.id)
                     if claims:
                         here.setdefault(tuple(c.id for c in claims), []).append(obj.id)
@@ -225,100 +240,127 @@ class _Berakning:
                     block_of[p] = blk  # the same list object, so later members extend every entry
             open_blocks = new_open
         frozen: dict[int, tuple[str, ...]] = {}
-        return {p: frozen.setdefault(id(b), tuple(b)) for p, b in block_of.items()}
+        for p, b in block_of.items():
+            if len(b) > 1:
+                frozen[id(b)] = tuple(b)
+        return {p: frozen[id(b)] for p, b in block_of.items() if len(b) > 1}
 
     # ---- rows ----
+    # Each row is built once, as the public ``Rad``: here its amounts, by ``_fordela`` its number, rank, protection
+    # and payment; ``_ore`` keeps its förmånsrätt in öre for the walk. The amounts a row shows are rounded to öre
+    # where they are computed and kept as one ``Decimal`` each: its förmånsrätt, its kapitaldel and its share (one
+    # claim) are often the same amount, and then the same object. An explanation is built when read, with the
+    # row's utfaller (if any) at its end.
     def take(self, cid: str, amount: Decimal) -> Decimal:
         a = max(min(self.remaining[cid], amount), Decimal(0))
         self.remaining[cid] -= a
         return a
 
-    def pantbrev_unit(self, p: Inskrivning, block_of: dict[str, tuple[str, ...]]) -> list[_Rad]:
+    def pantbrev_unit(self, p: Inskrivning, block_of: dict[str, tuple[str, ...]]) -> list[Rad]:
         """The rows of one pantbrev: its first-hand creditor (capital, and the tillägg if it ends a block),
         second-hand pledgees and attaching creditors from the ägarhypotek, then the owner."""
-        rows: list[_Rad] = []
+        rows: list[Rad] = []
         pid = p.id
         left = p.belopp
-        on = self.by_pantbrev.get(pid, _NO_CLAIMS)
-        eligible = on.get("pantbrev")
+        eligible = self.first_hand.get(pid)
         if eligible:
             remaining = self.remaining
-            blk = block_of.get(pid, (pid,))
+            blk = block_of.get(pid) or (pid,)
             if len(eligible) == 1 and len(blk) == 1:
                 # one claim, a pantbrev of its own (the common case): the general steps below, written out with
                 # the same arithmetic (``0 + x`` is what ``sum`` of one amount computes)
+                # (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``, written
+                # out; ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
+                # the amounts in between may differ from the general steps' in their exponent only, which
+                # rounding to öre removes)
                 c = eligible[0]
                 cid = c.id
-                need_before = 0 + remaining[cid]
-                a = max(min(need_before, left), _ZERO)
-                remaining[cid] = need_before - a
+                need_before = remaining[cid]
+                a = left if left < need_before else need_before
+                if _ZERO > a:
+                    a = _ZERO
+                need = need_before - a
                 left -= a
                 belopp = p.belopp
-                ceiling = belopp * FAST_PROCENT / 100 + belopp * self.faktor
-                need = 0 + remaining[cid]
-                t = min(need, max(ceiling, _ZERO)).quantize(ORE, ROUND_HALF_UP)
-                a2 = max(min(need, t), _ZERO)
+                ceiling = belopp * _FAST_ANDEL + belopp * self.faktor
+                t = _ZERO if _ZERO > ceiling else ceiling
+                t = (t if t < need else need).quantize(ORE, ROUND_HALF_UP)
+                a2 = t if t < need else need
+                if _ZERO > a2:
+                    a2 = _ZERO
                 remaining[cid] = need - a2
                 share = (a + a2).quantize(ORE, ROUND_HALF_UP)
-                # typ, ids, sakagare, andelar, formansratt, kapitaldel, tillagg, tak_belopp, ceiling, slag
-                row = _Rad("fordran", (pid,), c.borgenar, [(cid, share)], NOLL + share, belopp - left, t, belopp,
-                           ceiling, "inteckning")
-                row.text = (_text_fordran, self, p, row, need_before, blk)
+                kapitaldel = belopp - left
+                # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg, tillagg_tak,
+                # skyddad, status, text, enhet, andelar, slag
+                row = Rad(0, 0, "fordran", (pid,), (cid,), c.borgenar, share if share else NOLL,
+                          kapitaldel.quantize(ORE, ROUND_HALF_UP), t, ceiling.quantize(ORE, ROUND_HALF_UP), False,
+                          None, None, 0, ((cid, share),), "inteckning")
+                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == belopp, belopp)
+                row._ore = int(share * 100)
                 rows.append(row)
-                eligible = None
             else:
-                row = _Rad("fordran", (pid,), eligible[0].borgenar, slag="inteckning")
-        if eligible:
-            need_before = sum(self.remaining[c.id] for c in eligible)
-            for c in eligible:
-                a = self.take(c.id, left)
-                left -= a
-                row.andelar.append((c.id, a))
-            row.kapitaldel = p.belopp - left
-            if len(blk) > 1:
-                row.block = blk
-            if blk[-1] == p.id:
-                # every pantbrev of a block secures exactly these claims (the block's key)
-                bsum = p.belopp if len(blk) == 1 else sum(self.insk[b].belopp for b in blk)
-                blk_claims = eligible
-                need = sum(self.remaining[c.id] for c in blk_claims)
-                row.tak_belopp = bsum
-                row.ceiling = bsum * FAST_PROCENT / 100 + bsum * self.faktor  # Tak.tak, the Tak built when read
-                t = ore(min(need, max(row.ceiling, Decimal(0))))
-                rest = t
-                for c in blk_claims:
-                    a = self.take(c.id, rest)
-                    rest -= a
-                    for k, (cid, amt) in enumerate(row.andelar):
-                        if cid == c.id:
-                            row.andelar[k] = (cid, amt + a)
-                            break
-                    else:
-                        row.andelar.append((c.id, a))
-                row.tillagg = t
-            row.andelar = [(cid, ore(a)) for cid, a in row.andelar]
-            row.formansratt = sum((a for _, a in row.andelar), NOLL)
-            row.text = (_text_fordran, self, p, row, need_before, blk)
-            rows.append(row)
-        for c in on.get("overhypotek", ()):
+                need_before = sum(remaining[c.id] for c in eligible)
+                andelar: list[tuple[str, Decimal]] = []
+                for c in eligible:
+                    a = self.take(c.id, left)
+                    left -= a
+                    andelar.append((c.id, a))
+                kapitaldel = p.belopp - left
+                tak_belopp = ceiling = None
+                t = NOLL
+                if blk[-1] == pid:
+                    # every pantbrev of a block secures exactly these claims (the block's key)
+                    bsum = p.belopp if len(blk) == 1 else sum(self.insk[b].belopp for b in blk)
+                    need = sum(remaining[c.id] for c in eligible)
+                    tak_belopp = bsum
+                    ceiling = bsum * FAST_PROCENT / 100 + bsum * self.faktor  # Tak.tak, the Tak built when read
+                    t = ore(min(need, max(ceiling, Decimal(0))))
+                    rest = t
+                    for c in eligible:
+                        a = self.take(c.id, rest)
+                        rest -= a
+                        for k, (cid, amt) in enumerate(andelar):
+                            if cid == c.id:
+                                andelar[k] = (cid, amt + a)
+                                break
+                        else:
+                            andelar.append((c.id, a))
+                shares = tuple([(cid, ore(a)) for cid, a in andelar])
+                formansratt = sum((a for _, a in shares), NOLL)
+                row = Rad(0, 0, "fordran", (pid,),
+                          (shares[0][0],) if len(shares) == 1 else tuple([cid for cid, _ in shares]),
+                          eligible[0].borgenar, formansratt, kapitaldel.quantize(ORE, ROUND_HALF_UP), t,
+                          None if ceiling is None else ceiling.quantize(ORE, ROUND_HALF_UP), False, None, None, 0,
+                          shares, "inteckning", blk if len(blk) > 1 and blk[-1] == pid else ())
+                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == p.belopp, tak_belopp)
+                row._ore = int(formansratt * 100)
+                if len(blk) > 1:
+                    self.block_rows.setdefault(id(blk), []).append(row)
+                rows.append(row)
+        for c in self.second_hand.get(pid, ()):
             need = self.remaining[c.id]
             a = self.take(c.id, left)
             left -= a
-            row = _Rad("overhypotek", (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a, slag="inteckning")
-            row.formansratt = ore(a)
+            q = ore(a)
+            row = Rad(0, 0, "overhypotek", (pid,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
+                      ((c.id, q),), "inteckning")
             row.text = (_text_andrahand, p, row, need, a + left, None, 0)
+            row._ore = int(q * 100)
             rows.append(row)
-        attached = on.get("utmatta_pantbrev")
+        attached = self.attached.get(pid)
         if attached:
             left = self.attached_rows(p, attached, left, rows)
         if left > 0:
-            row = _Rad("agarhypotek", (pid,), AGAREN, [], left.quantize(ORE, ROUND_HALF_UP), left, NOLL, None, NOLL,
-                       "inteckning")
-            row.text = (_text_agarhypotek, p, left)
+            q = left.quantize(ORE, ROUND_HALF_UP)
+            row = Rad(0, 0, "agarhypotek", (pid,), (), AGAREN, q, q, NOLL, None, False, None, None, 0, (),
+                      "inteckning")
+            row.text = (_text_agarhypotek, p, left, row)
+            row._ore = int(q * 100)
             rows.append(row)
         return rows
 
-    def attached_rows(self, p: Inskrivning, attached: list[Fordran], left: Decimal, rows: list[_Rad]) -> Decimal:
+    def attached_rows(self, p: Inskrivning, attached: list[Fordran], left: Decimal, rows: list[Rad]) -> Decimal:
         """Claims that attached (utmätt) the owner's pantbrev ``p``: paid from the ägarhypotek without tillägg
         (JB 6 kap. 3 § 3 st.), by the time of the utmätning; claims attached at one time (the same
         ``utmatningsdag``; without one, the sale's) have equal rank and share pro rata to their claims
@@ -346,63 +388,74 @@ class _Berakning:
             lika = (self.lika_nr + 1) if len(tier) > 1 else None
             self.lika_nr += len(tier) > 1
             d = when(tier[0])
+            taken = []
             for c, need, a in zip(tier, needs, amounts):
                 a = self.take(c.id, a)
-                row = _Rad("utmatt", (p.id,), c.borgenar, andelar=[(c.id, ore(a))], kapitaldel=a,
-                           slag="inteckning", lika=lika)
-                row.formansratt = ore(a)
+                taken.append(a)
+                q = ore(a)
+                row = Rad(0, 0, "utmatt", (p.id,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
+                          ((c.id, q),), "inteckning")
                 row.text = (_text_andrahand, p, row, need, left, d[1] if len(d) > 1 else None, len(tier))
+                row._ore = int(q * 100)
+                if lika is not None:
+                    self.lika_of[id(row)] = lika
                 rows.append(row)
-            left -= sum(r.kapitaldel for r in rows[-len(tier):])
+            left -= sum(taken)
             k = j
         return left
 
-    def claim_row(self, kind: str, c: Fordran) -> _Rad:
+    def claim_row(self, kind: str, c: Fordran) -> Rad:
         need = self.remaining[c.id]
         a = self.take(c.id, need)
-        row = _Rad("frl6" if kind == "frl6" else "fordran", (), c.borgenar, andelar=[(c.id, ore(a))],
-                   kapitaldel=a, formansratt=ore(a), slag="fordran")
-        row.text = (_text_claim, self, kind, c, a)
+        q = ore(a)
+        row = Rad(0, 0, "frl6" if kind == "frl6" else "fordran", (), (c.id,), c.borgenar, q, q, NOLL, None, False,
+                  None, None, 0, ((c.id, q),), "fordran")
+        row.text = (_text_claim, self, kind, c, a, row)
+        row._ore = int(q * 100)
         return row
 
-    def rows(self) -> list[list[list[_Rad]]]:
-        groups = self.ranking()
-        block_of = self.blocks(groups)
-        out: list[list[list[_Rad]]] = []
-        block_rows: dict[int, list[_Rad]] = {}  # id(block tuple) -> its first-hand rows
-        for group in groups:
-            units: list[list[_Rad]] = []
+    def units(self, group: list[tuple[str, object]]) -> list[list[Rad]]:
+        """The rows of one group of equal rank, as units: a pantbrev's rows, or one row."""
+        units: list[list[Rad]] = []
+        for kind, obj in group:
+            if kind == "insk":
+                units.append(self.pantbrev_unit(obj, self.block_of))
+            elif kind == "ratt":
+                r = Rad(0, 0, "rattighet", (obj.id,), (), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
+                        NOLL, NOLL, NOLL, None, False, None, "", 0, (), obj.slag)
+                r._ore = 0
+                units.append([r])
+            elif kind == "utmatning" and self.remaining[obj.id] <= 0:
+                continue  # the pantbrev covered the whole claim: no row at the utmätning
+            else:
+                units.append([self.claim_row(kind, obj)])
+        return units
+
+    def exek_group(self, groups: list[list[tuple[str, object]]]) -> int | None:
+        """The index of the group holding the exekutionsfordran's first row, or None. A pantbrev's rows always
+        include a row for each claim it secures or is attached for; a claim's own post has a row unless it is the
+        post at the utmätning of a claim with nothing left, which before any of its other rows means a claim of 0."""
+        exek = self.exek
+        if exek is None:
+            return None
+        pids = {*exek.pantbrev, *exek.overhypotek, *exek.utmatta_pantbrev}
+        for gi, group in enumerate(groups):
             for kind, obj in group:
                 if kind == "insk":
-                    if obj.ar_inteckning:
-                        unit = self.pantbrev_unit(obj, block_of)
-                        if unit[0].block:
-                            block_rows.setdefault(id(unit[0].block), []).append(unit[0])
-                        units.append(unit)
-                    else:
-                        r = _Rad("rattighet", (obj.id,), obj.innehavare or obj.beskrivning or SLAGNAMN[obj.slag],
-                                 slag=obj.slag)
-                        units.append([r])
-                elif kind == "utmatning" and self.remaining[obj.id] <= 0:
-                    continue  # the pantbrev covered the whole claim: no row at the utmätning
-                else:
-                    units.append([self.claim_row(kind, obj)])
-            if not units:
-                continue
-            out.append(units)
-        # a block is one post (NJA 1981 s. 459: "Fyra inteckningar, tillhopa ..."): its total förmånsrätt
-        for members in block_rows.values():
-            total = sum((r.formansratt for r in members), NOLL)
-            for r in members:
-                r.block_formansratt = total
-        return out
+                    if obj.id in pids:
+                        return gi
+                elif obj is exek and not (kind == "utmatning" and self.remaining[exek.id] <= 0):
+                    return gi
+        return None
 
 
-def _text_fordran(b: "_Berakning", p: Inskrivning, row: _Rad, need_before: Decimal, blk: tuple[str, ...]) -> str:
+def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decimal, blk: tuple[str, ...],
+                  hela: bool, tak_belopp: Decimal | None) -> str:
+    """``hela``: the claim took the pantbrev's whole amount as capital."""
     text = f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}"
-    if row.kapitaldel == p.belopp and need_before > p.belopp:
+    if hela and need_before > p.belopp:
         text += f" > {kr(p.belopp)}"
-    tak = None if row.tak_belopp is None else Tak(row.tak_belopp, b.perioder, b.faktor)
+    tak = None if tak_belopp is None else Tak(tak_belopp, b.perioder, b.faktor)
     if tak is None:
         # name the block by its last pantbrev only: a row's explanation never lists the whole block
         text += f"; pantbrevet ingår i blocket som slutar med pantbrev {blk[-1]}, där tillägget placeras"
@@ -420,7 +473,7 @@ def _text_fordran(b: "_Berakning", p: Inskrivning, row: _Rad, need_before: Decim
                 text += " (fordran behöver inte mer; outnyttjat tak blir inte ägarhypotek)"
         elif len(blk) == 1:
             text += "; inget tillägg behövs"
-    return text + f". Förmånsrätt {kr(row.formansratt)}."
+    return text + f". Förmånsrätt {kr(row.formansratt)}." + _utfall(row)
 
 
 def _block_namn(b: "_Berakning", blk: tuple[str, ...]) -> str:
@@ -430,27 +483,33 @@ def _block_namn(b: "_Berakning", blk: tuple[str, ...]) -> str:
     return f"{blk[0]} ({_ar(b.insk[blk[0]])}) … {blk[-1]} ({_ar(b.insk[blk[-1]])}), {len(blk)} pantbrev"
 
 
-def _text_andrahand(p: Inskrivning, row: _Rad, need: Decimal, available: Decimal, dag: object, n: int) -> str:
+def _text_andrahand(p: Inskrivning, row: Rad, need: Decimal, available: Decimal, dag: object, n: int) -> str:
     why = "pantsatt i andra hand (överhypotek)" if row.typ == "overhypotek" else "utmätt för fordringen"
     if row.typ == "utmatt" and dag is not None:
         why += f" {_dag(dag)}"
     if n > 1:
         return (f"Ägarhypotek i pantbrev {p.id} {why} till {row.sakagare}, samtidigt med {n - 1} andra "
                 f"fordringar: lika rätt, kvar av pantbrevet {kr(available)} delas i proportion till fordringarna "
-                f"(FRL 9 § 4 st.); fordran {kr(need)}, andel {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
+                f"(FRL 9 § 4 st.); fordran {kr(need)}, andel {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.)."
+                + _utfall(row))
     return (f"Ägarhypotek i pantbrev {p.id} {why} till {row.sakagare}: min(fordran {kr(need)}, "
-            f"kvar av pantbrevet {kr(available)}) = {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.).")
+            f"kvar av pantbrevet {kr(available)}) = {kr(row.kapitaldel)}, utan tillägg (JB 6 kap. 3 § 3 st.)."
+            + _utfall(row))
 
 
-def _text_agarhypotek(p: Inskrivning, left: Decimal) -> str:
+def _text_agarhypotek(p: Inskrivning, left: Decimal, row: Rad) -> str:
     used = p.belopp - left
     if not used:
-        return f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek."
+        return f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek." + _utfall(row)
     return (f"Ägarhypotek i pantbrev {p.id} ({_ar(p)}): {kr(p.belopp)} − {kr(used)} = {kr(left)} "
-            "tillfaller ägaren på pantbrevets plats, utan tillägg.")
+            "tillfaller ägaren på pantbrevets plats, utan tillägg." + _utfall(row))
 
 
-def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
+def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal, row: Rad) -> str:
+    return _text_claim_base(b, kind, c, a) + _utfall(row)
+
+
+def _text_claim_base(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
     if kind == "frl6":
         return f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
     att = None if kind == "frl6" or (kind != "utmatning" and c.rangdag is not None) else b.utmatning_av_fastigheten(c)
@@ -469,7 +528,7 @@ def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
     return f"Fordran för {c.borgenar} utan pantbrev: förmånsrätt från {_dag(day)}, {kr(a)}."
 
 
-def _text_utfall(row: _Rad, utfaller: Decimal) -> str:
+def _text_utfall(row: Rad, utfaller: Decimal) -> str:
     if row.typ == "rattighet":
         return ""
     if utfaller == row.formansratt:
@@ -479,11 +538,17 @@ def _text_utfall(row: _Rad, utfaller: Decimal) -> str:
     return " Utfaller 0: medlen är slut."
 
 
-def _text_rad(base: object, row: _Rad, utfaller: Decimal) -> str:
-    return _render(base) + _text_utfall(row, utfaller)
+def _utfall(row: Rad) -> str:
+    """What a row receives, as the end of its explanation (nothing without a price)."""
+    return "" if row.utfaller is None else _text_utfall(row, row.utfaller)
 
 
-def _text_skydd(exek: Fordran | None, parts: list[_Rad], skydd: Decimal) -> str:
+def _text_med_utfall(text: str, row: Rad) -> str:
+    return text + _utfall(row)
+
+
+def _text_skydd(exek: Fordran | None, rader: tuple[Rad, ...], skydd: Decimal) -> str:
+    parts = [r for r in rader if r.skyddad and r.formansratt]
     if exek is None:
         text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
     else:
@@ -504,28 +569,30 @@ def _text_fordran_resultat(c: Fordran, fr: Decimal, utfaller: Decimal | None, br
     return text + "."
 
 
-def _tiers(unit: list[_Rad]) -> list[list[int]]:
+def _tiers(unit: list[Rad], lika_of: dict[int, int]) -> list[list[int]]:
     """A pantbrev's rows as the walk takes them: tiers paid one after the other, the rows of a tier (claims
     attached at one time) sharing pro rata (RULES §7 p. 3, FRL 9 § 4 st.)."""
     if len(unit) == 1:
-        return [[till_ore(unit[0].formansratt)]]
+        return [[unit[0]._ore]]
+    if not lika_of:
+        return [[r._ore] for r in unit]
     tiers: list[list[int]] = []
     last = None
     for r in unit:
-        e = till_ore(r.formansratt)
-        if r.lika is not None and r.lika == last:
+        e = r._ore
+        lika = lika_of.get(id(r))
+        if lika is not None and lika == last:
             tiers[-1].append(e)
         else:
             tiers.append([e])
-        last = r.lika
+        last = lika
     return tiers
 
 
-def _render(text) -> str:
-    """Explanations are built when read: a tuple (function, *args) or a plain string."""
-    if isinstance(text, tuple):
-        return text[0](*text[1:])
-    return text
+def _upphor(row: Rad) -> None:
+    row.status = "upphor"
+    row.text = (f"{SLAGNAMN[row.slag]} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
+                "försäljningen, om inte budet täcker allt med bättre rätt.")
 
 
 def _settings(b: _Berakning) -> dict[str, Any]:
@@ -579,217 +646,357 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
             gc.enable()
 
 
-def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
-    b = _Berakning(arende, tabell)
-    groups = b.rows()
+def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
+             ) -> tuple[tuple[Rad, ...], Decimal, int | None, Decimal | None]:
+    """The rows in priority order, built and paid in one pass, best rank first: (rows, skyddsbelopp, the öre left
+    after the last row or None without a price, what the owner receives at the pantbrev's places or None).
+    ``b.received`` and ``b.formansratt`` get each claim's receipts and förmånsrätt.
+
+    Costs (RULES §2 p. 4): first in konkurs, else immediately before the exekutionsfordran's best rank.
+    Protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
+    before the sökande's is better (the costs' own group holds only the costs). Inside the sökande's group only
+    rows before it in its own pantbrev (a first-hand claim before a second-hand one), and only when that
+    pantbrev has no equal-rank sibling: with one, they share with unprotected rows; and never a row attached at
+    the same time as the sökande (equal rank, FRL 9 § 4 st.). Konkurs without sökande: the konkursbo ranks
+    last, everything is better.
+    Rights (RULES §6): förbehåll, upphör or dubbelutrop, by the protected money before them; with a price, a right
+    ranking after the sökande is kept when the price covers everything before it.
+    Fördelning (RULES §7): the money walks down group by group, in öre: a group the money covers is paid in full,
+    one after the money is gone gets nothing, and the one in between is paid by ``fordelning.walk``.
+    """
     f = b.f
-
-    # costs (RULES §2 p. 4): first in konkurs, else immediately before the exekutionsfordran's best rank
-    cost = _Rad("kostnader", (), "Förrättningskostnader", formansratt=ore(f.forrattningskostnader),
-                kapitaldel=f.forrattningskostnader, slag="kostnader")
-    exek_pos = None
-    if b.exek is not None:
-        exek_id = b.exek.id
-        for gi, group in enumerate(groups):
-            for ui, unit in enumerate(group):
-                for ri, row in enumerate(unit):
-                    if row.andelar and any(cid == exek_id for cid, _ in row.andelar):
-                        exek_pos = (gi, ui, ri)
-                        break
-                if exek_pos is not None:
-                    break
-            if exek_pos is not None:
-                break
-    if f.konkurs or exek_pos is None:
-        cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} tas först" +
-                     (" (konkurs)." if f.konkurs else "."))
-        groups.insert(0, [[cost]])
-        cost_gi = 0
-        if exek_pos is not None:
-            exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
+    exek = b.exek
+    exek_gi = b.exek_group(groups)
+    costs_first = f.konkurs or exek_gi is None
+    kostnader = ore(f.forrattningskostnader)
+    cost = Rad(0, 0, "kostnader", (), (), "Förrättningskostnader", kostnader, kostnader, NOLL, None, True, None, None,
+               0, (), "kostnader")
+    cost._ore = int(kostnader * 100)
+    if costs_first:
+        cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} tas först" +
+                     (" (konkurs)." if f.konkurs else "."), cost)
     else:
-        cost.text = (f"Förrättningskostnader {kr(cost.formansratt)} placeras närmast före exekutionsfordran "
-                     f"({b.exek.borgenar}) (UB 12 kap.).")
-        cost_gi = exek_pos[0]
-        groups.insert(cost_gi, [[cost]])
-        exek_pos = (exek_pos[0] + 1, exek_pos[1], exek_pos[2])
-
-    # protection: costs + everything of better rank than the exekutionsfordran (UB 12 kap. 29 §); every group
-    # before the sökande's is better (the costs' own group holds only the costs). Inside the sökande's group only
-    # rows before it in its own pantbrev (a first-hand claim before a second-hand one), and only when that
-    # pantbrev has no equal-rank sibling: with one, they share with unprotected rows; and never a row attached at
-    # the same time as the sökande (equal rank, FRL 9 § 4 st.). Konkurs without sökande: the konkursbo ranks
-    # last, everything is better.
-    # rights (RULES §6), in the same pass: förbehåll, upphör or dubbelutrop, by the protected money before them
-    eg, eu, er = exek_pos if exek_pos is not None else (len(groups), -1, -1)
-    exek_lika = None if exek_pos is None else groups[eg][eu][er].lika
-    skydd = NOLL
-    parts: list[_Rad] = []
-    money_before = False
-    for gi, group in enumerate(groups):
-        money_here = False
-        for ui, unit in enumerate(group):
-            for ri, row in enumerate(unit):
-                if gi < eg or row.typ == "kostnader" or (
-                        gi == eg and ui == eu and ri < er and len(group) == 1
-                        and (exek_lika is None or row.lika != exek_lika)):
-                    row.skyddad = True
-                    if row.formansratt:
-                        skydd += row.formansratt
-                        parts.append(row)
-                typ = row.typ
-                if typ == "rattighet":
-                    name = SLAGNAMN[row.slag]
-                    if row.skyddad and money_before:
-                        row.status = "dubbelutrop"
-                        row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran men sämre än en skyddad "
-                                    "fordran: dubbelutrop (med och utan förbehåll); ger inga pengar.")
-                    elif row.skyddad:
-                        row.status = "forbehall"
-                        row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran och förbehålls vid "
-                                    "försäljningen; ger inga pengar.")
-                    else:
-                        row.status = "upphor"
-                        row.text = (f"{name} {row.ids[0]} har inte bättre rätt än exekutionsfordran och upphör vid "
-                                    "försäljningen, om inte budet täcker allt med bättre rätt.")
-                elif row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
-                    money_here = True
-        money_before = money_before or money_here
-    skydd_text = (_text_skydd, b.exek, parts, skydd)
-
-    # fördelning (RULES §7), group by group as the money walks down (fordelning.walk, one group at a time), in one
-    # pass with the public rows: a right ranking after the sökande is kept when the price covers everything before
-    # it; what each claim has priority for and receives
+        cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} placeras närmast före "
+                                       f"exekutionsfordran ({exek.borgenar}) (UB 12 kap.).", cost)
     medel = f.medel
     left = None if medel is None else till_ore(medel)
+    priced = left is not None
+    # each claim's receipts and förmånsrätt (0,00 plus its amounts, as ``sum`` adds them), and the outcome of a
+    # claim whose only row is a pantbrev's first-hand row written out below
+    received: dict[str, Decimal] = {}
+    formansratt: dict[str, Decimal] = {}
+    done: dict[str, FordranResultat] = {}
+    b.received, b.formansratt, b.done = received, formansratt, done
+    rget, fget = received.get, formansratt.get
     rader: list[Rad] = []
-    block_members: dict[int, list[Rad]] = {}  # id(block) -> its rows so far, to point them at the block's post
-    received: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    formansratt: dict[str, Decimal] = {c.id: NOLL for c in b.claims}
-    agarhypotek = NOLL
-    short_before = False
-    enhet = 0
-    nr = 0
-    for gi, group in enumerate(groups):
-        ordning = gi + 1
-        paid_group = None
-        short_here = False
-        check = True  # whether a row's payment must still be compared with its förmånsrätt
-        if left is not None:
-            if len(group) == 1 and len(group[0]) == 1:
-                # one row alone at its rank: what ``walk`` pays it
-                e = till_ore(group[0][0].formansratt)
-                pay = e if left >= e else (0 if left <= 0 else left)
-                left -= pay
-                paid_group = [[pay]]
-                short_here = pay < e
-                check = False
-            elif len(group) == 1 and all(r.lika is None for r in group[0]):
-                # one pantbrev alone at its rank, its rows paid one after the other (no rows of equal rank inside
-                # it): what ``walk`` pays them
-                es = [till_ore(r.formansratt) for r in group[0]]
-                total = sum(es)
-                pay = total if left >= total else (0 if left <= 0 else left)
-                left -= pay
-                paid_unit = []
-                for e in es:
-                    x = min(e, pay)
-                    paid_unit.append(x)
-                    pay -= x
-                    if x < e:
-                        short_here = True
-                paid_group = [paid_unit]
-                check = False
-            else:
-                paid, left = walk([[_tiers(unit) for unit in group]], left)
-                paid_group = paid[0]
-            if not short_before:
-                for unit in group:
-                    for row in unit:
-                        if row.typ == "rattighet" and row.status == "upphor":
-                            row.status = "forbehall"
-                            row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
-        for ui, unit in enumerate(group):
+    add = rader.append
+    lika_of = b.lika_of
+    first_hand, special, block_of, remaining, faktor = b.first_hand, b.special, b.block_of, b.remaining, b.faktor
+    H = ROUND_HALF_UP
+    skydd = True  # the rows before the exekutionsfordran's group are protected
+    skydd_ore = 0
+    money_before = False  # a protected money row with förmånsrätt in an earlier group (dubbelutrop)
+    short_before = False  # an earlier group not paid in full
+    agarhypotek_ore = 0
+    nr = ordning = enhet = 0
+    for gi in range(-1, len(groups)):
+        if gi < 0 or gi == exek_gi:
+            if (gi < 0) == costs_first:
+                # the costs, a group of their own
+                nr += 1
+                ordning += 1
+                enhet += 1
+                cost.nr, cost.ordning, cost.enhet = nr, ordning, enhet
+                e = cost._ore
+                skydd_ore += e
+                if priced:
+                    pay = e if left >= e else (0 if left <= 0 else left)
+                    left -= pay
+                    cost.utfaller = kostnader if pay == e and e else (Decimal(pay).scaleb(-2) if pay else NOLL)
+                    if pay < e:
+                        short_before = True
+                add(cost)
+            if gi < 0:
+                continue
+            skydd = False
+        group = groups[gi]
+        if len(group) == 1 and gi != exek_gi:
+            kind, p = group[0]
+            if kind == "insk":
+                pid = p.id
+                eligible = first_hand.get(pid)
+                if (eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of:
+                    # a pantbrev alone at its rank, pledged first-hand for at most one claim and for that claim
+                    # alone, not pledged in second hand or attached (the common case): what ``pantbrev_unit``
+                    # builds and the general steps below pay, written out with the same arithmetic
+                    # (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``;
+                    # ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
+                    # amounts in between may differ from the general steps' in their exponent only, which
+                    # rounding to öre removes)
+                    ordning += 1
+                    enhet += 1
+                    belopp = p.belopp
+                    ids = (pid,)
+                    rest = belopp
+                    short_here = False
+                    if eligible is not None:
+                        c = eligible[0]
+                        cid = c.id
+                        need_before = remaining[cid]
+                        a = rest if rest < need_before else need_before
+                        if _ZERO > a:
+                            a = _ZERO
+                        need = need_before - a
+                        rest -= a
+                        ceiling = belopp * _FAST_ANDEL + belopp * faktor
+                        t = _ZERO if _ZERO > ceiling else ceiling
+                        t = (t if t < need else need).quantize(ORE, H)
+                        a2 = t if t < need else need
+                        if _ZERO > a2:
+                            a2 = _ZERO
+                        share = (a + a2).quantize(ORE, H)
+                        e = int(share * 100)
+                        fr = share if share else NOLL  # 0,00 + share
+                        # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
+                        only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
+                                and not c.exekutionsfordran and c.utmatningsdag is None)
+                        if not only:
+                            remaining[cid] = need - a2
+                        utfaller = u = None
+                        if priced:
+                            pay = e if left >= e else (0 if left <= 0 else left)
+                            left -= pay
+                            if pay == e:
+                                utfaller = u = fr if e else NOLL
+                            elif pay:
+                                utfaller = u = Decimal(pay).scaleb(-2)
+                                short_here = True
+                            else:
+                                utfaller = u = NOLL
+                                short_here = True
+                        if only:
+                            done[cid] = _utfall_fordran(c, fr, u)
+                        else:
+                            if priced:
+                                received[cid] = rget(cid, NOLL) + u
+                            formansratt[cid] = fget(cid, NOLL) + share
+                        if skydd:
+                            skydd_ore += e
+                            if e > 0:
+                                money_before = True
+                        nr += 1
+                        kapitaldel = belopp - rest
+                        # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg,
+                        # tillagg_tak, skyddad, status, text, enhet, andelar, slag, block, block_formansratt,
+                        # block_nr, utfaller
+                        row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
+                                  ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
+                                  (), None, None, utfaller)
+                        row.text = (_text_fordran, b, p, row, need_before, ids, kapitaldel == belopp, belopp)
+                        row._ore = e
+                        add(row)
+                    if rest > 0:
+                        q = rest.quantize(ORE, H)
+                        e = int(q * 100)
+                        utfaller = None
+                        if priced:
+                            pay = e if left >= e else (0 if left <= 0 else left)
+                            left -= pay
+                            if pay == e:
+                                utfaller = q if e else NOLL
+                            else:
+                                utfaller = Decimal(pay).scaleb(-2) if pay else NOLL
+                                short_here = True
+                            agarhypotek_ore += pay
+                        if skydd:
+                            skydd_ore += e
+                        nr += 1
+                        row = Rad(nr, ordning, "agarhypotek", ids, (), AGAREN, q, q, NOLL, None, skydd, None, None,
+                                  enhet, (), "inteckning", (), None, None, utfaller)
+                        row.text = (_text_agarhypotek, p, rest, row)
+                        row._ore = e
+                        add(row)
+                    if short_here:
+                        short_before = True
+                    continue
+
+        units = b.units(group)
+        if not units:
+            continue
+        ordning += 1
+        if gi == exek_gi:
+            exek_id = exek.id
+            eu, er = next(((ui, ri) for ui, unit in enumerate(units) for ri, r in enumerate(unit)
+                           if exek_id in r.fordran_ids), (-1, -1))
+            exek_lika = lika_of.get(id(units[eu][er])) if lika_of and eu >= 0 else None
+            protect_before = len(units) == 1
+        else:
+            protect_before = False
+        rights = None
+        money_here = False
+        gtotal = 0
+        for ui, unit in enumerate(units):
             enhet += 1
-            paid_unit = None if paid_group is None else paid_group[ui]
             for ri, row in enumerate(unit):
                 nr += 1
-                utfaller = None
-                text = row.text
-                andelar = row.andelar
-                if paid_unit is not None:
-                    pay = paid_unit[ri]
-                    if check and not short_here and pay < till_ore(row.formansratt):
-                        short_here = True
-                    utfaller = Decimal(pay).scaleb(-2)  # fran_ore
-                    rest = utfaller
-                    for cid, amt in andelar:
-                        x = min(rest, amt)
-                        received[cid] += x
-                        rest -= x
-                        formansratt[cid] += amt
-                    text = (_text_rad, row.text, row, utfaller)
-                    if row.typ == "agarhypotek":
-                        agarhypotek = agarhypotek + utfaller
+                row.nr = nr
+                row.ordning = ordning
+                row.enhet = enhet
+                e = row._ore
+                gtotal += e
+                if skydd or (protect_before and ui == eu and ri < er
+                             and (exek_lika is None or lika_of.get(id(row)) != exek_lika)):
+                    row.skyddad = True
+                    skydd_ore += e
+                typ = row.typ
+                if typ == "rattighet":
+                    if rights is None:
+                        rights = []
+                    rights.append(row)
+                elif not money_before and row.skyddad and typ in _MONEY_TYPES and row.formansratt > 0:
+                    money_here = True
+                add(row)
+        if rights is not None:
+            for row in rights:
+                name = SLAGNAMN[row.slag]
+                if row.skyddad and money_before:
+                    row.status = "dubbelutrop"
+                    row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran men sämre än en "
+                                "skyddad fordran: dubbelutrop (med och utan förbehåll); ger inga pengar.")
+                elif row.skyddad:
+                    row.status = "forbehall"
+                    row.text = (f"{name} {row.ids[0]} har bättre rätt än exekutionsfordran och förbehålls "
+                                "vid försäljningen; ger inga pengar.")
                 else:
-                    for cid, amt in andelar:
-                        formansratt[cid] += amt
-                # the block's pantbrev are listed once, on its last row (the post); every row of it points there
-                blk = row.block
-                last_of_block = bool(blk) and row.ids[0] == blk[-1]
-                rad = Rad(
-                    nr, ordning, row.typ, row.ids,
-                    (andelar[0][0],) if len(andelar) == 1 else tuple([cid for cid, _ in andelar]), row.sakagare,
-                    row.formansratt, row.kapitaldel.quantize(ORE, ROUND_HALF_UP), row.tillagg,
-                    None if row.tak_belopp is None else row.ceiling.quantize(ORE, ROUND_HALF_UP), row.skyddad,
-                    row.status, text, enhet, tuple(andelar), row.slag,
-                    blk if last_of_block else (), row.block_formansratt, None, utfaller,
-                )
-                if blk:
-                    members = block_members.setdefault(id(blk), [])
-                    members.append(rad)
-                    if last_of_block:
-                        for m in members:
-                            m.block_nr = nr
-                rader.append(rad)
-        short_before = short_before or short_here
-
-    fordringar = []
-    for c in b.claims:
-        fr = formansratt[c.id]
-        kap, ranta, kost = c.kapital.quantize(ORE, ROUND_HALF_UP), c.ranta.quantize(ORE, ROUND_HALF_UP), \
-            c.kostnader.quantize(ORE, ROUND_HALF_UP)  # ore(), inline: 3 a claim
-        total = kap + ranta + kost
-        if medel is None:
-            fordringar.append(FordranResultat(
-                c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-                (_text_fordran_resultat, c, fr, None, None)))
+                    _upphor(row)
+        if money_here:
+            money_before = True
+        if not priced:
+            for unit in units:
+                for row in unit:
+                    for cid, amt in row.andelar:
+                        formansratt[cid] = fget(cid, NOLL) + amt
             continue
-        u = received[c.id]
-        # a partial payment goes to costs, then interest, then capital (RULES §7 p. 5)
-        rest = u
-        x_kost = min(rest, kost)
-        rest -= x_kost
-        x_ranta = min(rest, ranta)
-        rest -= x_ranta
-        x_kap = min(rest, kap)
-        brist = max(total - u, NOLL)
-        fordringar.append(FordranResultat(
-            c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
-            (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta, kap - x_kap))
+        if left >= gtotal:
+            # paid in full: each row's utfaller is its förmånsrätt (both in öre, two decimals), and each claim's
+            # share of it is its share of the förmånsrätt
+            left -= gtotal
+            short_here = False
+            for unit in units:
+                for row in unit:
+                    row.utfaller = row.formansratt if row._ore else NOLL
+                    for cid, amt in row.andelar:
+                        received[cid] = rget(cid, NOLL) + amt
+                        formansratt[cid] = fget(cid, NOLL) + amt
+                    if row.typ == "agarhypotek":
+                        agarhypotek_ore += row._ore
+        elif left <= 0:
+            short_here = gtotal > 0
+            for unit in units:
+                for row in unit:
+                    row.utfaller = NOLL
+                    for cid, amt in row.andelar:
+                        formansratt[cid] = fget(cid, NOLL) + amt
+        else:
+            paid, left = walk([[_tiers(unit, lika_of) for unit in units]], left)
+            short_here = False
+            for unit, paid_unit in zip(units, paid[0]):
+                for row, pay in zip(unit, paid_unit):
+                    if pay < row._ore:
+                        short_here = True
+                    utfaller = row.formansratt if pay == row._ore and pay else (
+                        Decimal(pay).scaleb(-2) if pay else NOLL)  # fran_ore
+                    row.utfaller = utfaller
+                    rest = utfaller
+                    for cid, amt in row.andelar:
+                        x = min(rest, amt)
+                        received[cid] = rget(cid, NOLL) + x
+                        rest -= x
+                        formansratt[cid] = fget(cid, NOLL) + amt
+                    if row.typ == "agarhypotek":
+                        agarhypotek_ore += pay
+        if rights is not None and not short_before:
+            for row in rights:
+                if row.status == "upphor":
+                    row.status = "forbehall"
+                    row.text += " Köpeskillingen täcker allt med bättre rätt, så rättigheten förbehålls."
+        if short_here:
+            short_before = True
+    # a block is one post (NJA 1981 s. 459: "Fyra inteckningar, tillhopa ..."): its total förmånsrätt on every
+    # row of it; the block's pantbrev are listed once, on its last row (the post), and every row points there
+    for members in b.block_rows.values():
+        total = sum((r.formansratt for r in members), NOLL)
+        post = members[-1].nr
+        for r in members:
+            r.block_formansratt = total
+            r.block_nr = post
+    # the skyddsbelopp and the owner's receipts are sums of amounts in öre
+    return (tuple(rader), fran_ore(skydd_ore), left, None if left is None else fran_ore(agarhypotek_ore))
+
+
+def _utfall_fordran(c: Fordran, fr: Decimal, u: Decimal | None) -> FordranResultat:
+    """A claim's outcome from its förmånsrätt ``fr`` (the sum of its shares) and its receipts ``u`` (``None``
+    without a price). A partial payment goes to costs, then interest, then capital (RULES §7 p. 5). A claim paid
+    nothing has its whole amount as brist, split as it is; one paid in full has none (the general steps give the
+    same amounts: every amount here has two decimals, so ``x - 0`` is ``x`` and ``x - x`` is 0,00)."""
+    H = ROUND_HALF_UP
+    kap, ranta, kost = c.kapital.quantize(ORE, H), c.ranta.quantize(ORE, H), c.kostnader
+    kost = kost.quantize(ORE, H) if kost or kost.is_signed() else NOLL  # (a plain 0 is 0,00)
+    total = kap + ranta + kost
+    if u is None:
+        return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar,
+                               c.exekutionsfordran, (_text_fordran_resultat, c, fr, None, None))
+    if not u:
+        return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar,
+                               c.exekutionsfordran, (_text_fordran_resultat, c, fr, u, total), u, total, kost, ranta,
+                               kap)
+    if u == total and not (ranta.is_signed() or kap.is_signed()):
+        # (a -0 amount, Decimal('-0'), would keep its sign in the general steps)
+        return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar,
+                               c.exekutionsfordran, (_text_fordran_resultat, c, fr, u, NOLL), u, NOLL, NOLL, NOLL,
+                               NOLL)
+    rest = u
+    x_kost = min(rest, kost)
+    rest -= x_kost
+    x_ranta = min(rest, ranta)
+    rest -= x_ranta
+    x_kap = min(rest, kap)
+    brist = max(total - u, NOLL)
+    return FordranResultat(c.id, c.borgenar, total, kap, ranta, kost, fr, c.personligt_ansvar, c.exekutionsfordran,
+                           (_text_fordran_resultat, c, fr, u, brist), u, brist, kost - x_kost, ranta - x_ranta,
+                           kap - x_kap)
+
+
+def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
+    b = _Berakning(arende, tabell)
+    f = b.f
+    groups = b.ranking()
+    b.block_of = b.blocks(groups)
+    rader, skydd, left, agarhypotek = _fordela(b, groups)
+    medel = f.medel
+
+    # each claim's outcome, in the case's order (a claim whose one row was paid in _fordela has it already)
+    done, received, formansratt = b.done, b.received, b.formansratt
+    priced = medel is not None
+    fordringar = []
+    add = fordringar.append
+    for c in b.claims:
+        cid = c.id
+        x = done.get(cid)
+        if x is None:
+            x = _utfall_fordran(c, formansratt.get(cid, NOLL), received.get(cid, NOLL) if priced else None)
+        add(x)
 
     warnings = _warnings(b)
-    if medel is None:
-        agarhypotek = None
-    elif medel < skydd:
+    if medel is not None and medel < skydd:
         warnings.append(f"Köpeskillingen ({kr(medel)}) täcker inte skyddsbeloppet ({kr(skydd)}); ett sådant bud "
                         "får inte antas (UB 12 kap. 29 §).")
     return Resultat(
-        fastighet=f.fastighet, rader=tuple(rader), fordringar=tuple(fordringar), skyddsbelopp=skydd,
+        fastighet=f.fastighet, rader=rader, fordringar=tuple(fordringar), skyddsbelopp=skydd,
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
         varningar=tuple(warnings), medel=None if medel is None else ore(medel),
         overskott=None if left is None else fran_ore(left),
-        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=skydd_text,
+        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=(_text_skydd, b.exek, rader, skydd),
     )
 
 

@@ -12,8 +12,15 @@ TYPER = ("kostnader", "frl6", "fordran", "overhypotek", "utmatt", "agarhypotek",
 STATUS = ("forbehall", "upphor", "dubbelutrop")
 
 
+class _Arbetsrad:
+    """The engine's working state on a row while it computes (not a field: not in ``repr``, ``to_dict``,
+    ``dataclasses.fields`` or comparisons): ``_ore``, the row's förmånsrätt in whole öre for the walk."""
+
+    __slots__ = ("_ore",)
+
+
 @dataclass(slots=True)
-class Rad:
+class Rad(_Arbetsrad):
     """One row of the sakägarförteckning, in priority order (read-only by convention: a slotted class
     rather than a frozen one, since a 100 000-row list builds as many of them).
 
