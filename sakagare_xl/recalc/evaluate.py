@@ -810,7 +810,8 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
     optional = plan.optional
     skipped: set = set()
     last_s = -1
-    here = None  # sv[s] of the sheet of the last formula
+    here = hget = None  # sv[s] of the sheet of the last formula, and its get
+    kernels: dict[int, object] = {}  # id(Compiled) → its kernel bound for this workbook, or None
     for fc in plan.order:
         key = fc.key
         s, r, c = key
@@ -819,13 +820,26 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
             if any(k in skipped for k in optional[key]) or _failed(ev, fc):
                 skipped.add(key)
             continue
+        if s != last_s:
+            last_s, here = s, sv[s]
+            hget = here.get
+        comp = fc.comp
+        if not is_array:
+            kern = kernels.get(id(comp), _NOTSET)
+            if kern is _NOTSET:
+                kern = kernels[id(comp)] = _kernel(ev, comp)
+            if kern is not None:
+                out = kern(hget, r, c)  # numbers in, a finite number out (else None: the closures below)
+                if out is not None:
+                    out += 0.0  # (no negative zero, as below)
+                    values[key] = out
+                    here[(r, c)] = out
+                    continue
         try:
-            out = fc.comp.fn(ev, s, r, c)
+            out = comp.fn(ev, s, r, c)
             if type(out) is float and not is_array and out - out == 0.0:  # the common case (finite)
                 out += 0.0  # Excel has no negative zero: -0.0 + 0.0 is 0.0, every other value unchanged
                 values[key] = out
-                if s != last_s:
-                    last_s, here = s, sv[s]
                 here[(r, c)] = out
                 continue
             if type(out) is Area:
@@ -871,6 +885,30 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
                 out = out[0][0] if out and out[0] else None
             ev.set_value(s, r, c, 0.0 if out is None and fc.comp.udfs == () else ("" if out is None else out))
     return problems
+
+
+def _kernel(ev: Evaluator, comp: Compiled):
+    """The shape's kernel (:mod:`.kernel`) with our functions' direct paths bound for this workbook's
+    registry, or ``None`` (no kernel, or one of its functions has no direct path here)."""
+    fac = comp.kernel
+    if fac is False:
+        fac = None
+        if comp.src and not comp.problems:
+            from .kernel import kernel_factory
+
+            fac = kernel_factory(*comp.src)
+        comp.kernel = fac
+    if fac is None:
+        return None
+    make, udfs = fac
+    fns = []
+    for raw, cands in udfs:
+        name = ev.resolve_udf(raw, cands)
+        fn = ev.fast.get(name) if name is not None else None
+        if fn is None:
+            return None
+        fns.append(fn)
+    return make(*fns)
 
 
 def _failed(ev: Evaluator, fc: FormulaCell) -> bool:

@@ -573,6 +573,10 @@ class Compiled:
     udfs: tuple  # (spelling, candidates)
     problems: tuple  # Swedish messages: unsupported functions, syntax
     volatile: bool = False
+    #: (formula text, row, col) it was compiled from (its shape's origin), for :mod:`.kernel`
+    src: tuple = ()
+    #: :func:`.kernel.kernel_factory` of the shape, once asked for (``None``: none; unset: not asked)
+    kernel: object = False
 
 
 @dataclass
@@ -604,6 +608,7 @@ def compile_formula(formula: str, row: int, col: int) -> Compiled:
         if hit is None:
             stats["misses"] += 1
             hit = _compile(formula, row, col)
+            hit.src = (formula, row, col)
             if len(_CACHE) >= CACHE_LIMIT:
                 _CACHE.clear()
             _CACHE[key] = hit
