@@ -1049,9 +1049,9 @@ def _numbers_in(ctx, x, strict_scalar: bool = True) -> list:
     arguments are converted (text that is not a number is #VALUE!). Errors propagate (the first one in
     row order)."""
     if type(x) is Area:
-        x = deref(ctx, x)
-        if type(x) is not list:
-            x = [[x]]
+        if x.r1 != x.r2 or x.c1 != x.c2:
+            return ctx.area_numbers(x)
+        x = [[ctx.cell_value(x.s, x.r1, x.c1)]]
     elif type(x) is not list:
         if x is MISSING:
             return []
