@@ -239,7 +239,8 @@ _RPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?rPh\b.*?</(?:[A-Za-z_][\w.-]*:)?rPh>
 _SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 _C_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
-_ATTR_CACHE: dict[bytes, tuple[int, int, str | None]] = {}
+#: <c> attributes → (row, col, t, no letter t in them: see Cell.vspan)
+_ATTR_CACHE: dict[bytes, tuple[int, int, str | None, bool]] = {}
 _ROW_CACHE: dict[bytes, int | None] = {}  # <row> attributes → its r (None: none given)
 # the common shapes of a cell's content: <f>text</f><v>x</v>, <v>x</v>, <is><t>text</t></is>
 _FAST = re.compile(rb"(?:<f>([^<]*)</f>)?<v>([^<]*)</v>")
@@ -369,9 +370,10 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
         attrs = mt[1]
         hit = attr_cache.get(attrs)
         if hit is not None:
-            row, col, tstr = hit
+            row, col, tstr, t_free = hit
         else:
             row = -1
+            t_free = b"t" not in attrs
             rm = _C_R.search(attrs)
             if rm:
                 row = int(rm.group(2))
@@ -379,7 +381,7 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             tm = _C_T.search(attrs)
             tstr = tm.group(1).decode("ascii") if tm else None
             if rm and len(attr_cache) < 200_000:
-                attr_cache[attrs] = (row, col, tstr)
+                attr_cache[attrs] = (row, col, tstr, t_free)
             if row < 0:
                 if _C_R_ANY.search(attrs):
                     raise PackageError(
@@ -406,6 +408,12 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
         if branch == 3:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
             ftext = mt[2]
             fv = mt[3]
+            start, end = mt.span()
+            if tstr is None and not fv:  # openpyxl's formula without a value (see _no_value)
+                cells[key] = Cell(row, col, start, end, None, None, False,
+                                  ftext.decode("utf-8") if b"&" not in ftext else xml_text(ftext),
+                                  (end - 8, end - 8) if t_free else None)  # (the match ends with </v></c>)
+                continue
             has_v = True
             if tstr is None or tstr == "n":
                 if fv:
@@ -419,10 +427,9 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                 v = _decode(tstr, fv, shared, sheet, row, col)
             if has_v:
                 values[key] = v
-            start, end = mt.span()
             cells[key] = Cell(row, col, start, end, tstr, v, has_v,
                               xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8"),
-                              mt.span(3) if b"t" not in attrs else None)  # (see Cell.vspan)
+                              mt.span(3) if t_free else None)  # (see Cell.vspan)
             continue
         inner = None
         if branch == 5:

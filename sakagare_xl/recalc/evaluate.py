@@ -323,6 +323,9 @@ class Plan:
     #: formulas without a cached value that nothing of ours needs (at the end of ``order``): key → the
     #: keys of such formulas it reads; one that cannot be evaluated is skipped (left without a value)
     optional: dict = field(default_factory=dict)
+    #: every formula cell of the workbook (evaluated or not), and whether one is an array formula
+    formulas: int = -1
+    has_array: bool = True
 
 
 def _sheet_name(wb: Workbook, s: int) -> str:
@@ -594,7 +597,7 @@ def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]], full: bool 
     # resolve_name refers to itself through its closure: unbind it, so that plain reference counting
     # frees the workbook at once (a cycle would keep tens of thousands of objects for the garbage collector)
     resolve_name = None  # noqa: F841
-    return Plan(order, problems, n_ours, optional)
+    return Plan(order, problems, n_ours, optional, len(fcells), has_array)
 
 
 def _optional(ev: Evaluator, extra: dict, specs: dict, formula_cells_in) -> tuple[list, dict]:
