@@ -138,7 +138,8 @@ def _recalc_bytes(data, functions, overrides, write_errors, today, full=False) -
     for (s, r, c), new in ev.values.items():
         if s != last_s:
             last_s, cached, changes = s, wb.sheets[s].values, per_sheet.setdefault(s, {})
-        old = cached.get((r, c), _NOTSET)  # the cached value in the file, when it has one
+        rc = (r, c)
+        old = cached.get(rc, _NOTSET)  # the cached value in the file, when it has one
         if old is not _NOTSET:
             told = type(old)
             if told is float and type(new) is float:
@@ -148,7 +149,7 @@ def _recalc_bytes(data, functions, overrides, write_errors, today, full=False) -
                 # (a text never equals a number: openpyxl's empty <v> before a computed number, the
                 # common case in a file that was never calculated, needs no comparison)
                 continue
-        changes[(r, c)] = new
+        changes[rc] = new
     per_sheet = {s: vals for s, vals in per_sheet.items() if vals}
     changed = sum(len(v) for v in per_sheet.values())
     # every key of ev.values is a formula cell when no input was overridden and no array formula set
