@@ -132,7 +132,7 @@ class _Gen:
         else:
             self.rlo = max(self.rlo, 1 - ref.r1)
             self.rhi = min(self.rhi, MAX_ROW - ref.r1)
-            rk = f"r + {ref.r1}" if ref.r1 >= 0 else f"r - {-ref.r1}"
+            rk = f"r + {ref.r1}" if ref.r1 > 0 else (f"r - {-ref.r1}" if ref.r1 else "r")
         if ref.c1abs:
             if not 1 <= ref.c1 <= MAX_COL:
                 raise _No
@@ -140,7 +140,7 @@ class _Gen:
         else:
             self.clo = max(self.clo, 1 - ref.c1)
             self.chi = min(self.chi, MAX_COL - ref.c1)
-            ck = f"c + {ref.c1}" if ref.c1 >= 0 else f"c - {-ref.c1}"
+            ck = f"c + {ref.c1}" if ref.c1 > 0 else (f"c - {-ref.c1}" if ref.c1 else "c")
         v = self.var()
         self.lines.append(f"{v} = get(({rk}, {ck}))")
         self.lines.append(f"if type({v}) is not float: return None")
