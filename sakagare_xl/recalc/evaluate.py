@@ -553,7 +553,13 @@ def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]], full: bool 
     while work:
         fc = work.pop()
         for ar in fc.areas:
-            for o, pfc in formula_cells_in(ar):
+            si, r1, c1, r2, c2 = ar
+            if r1 == r2 and c1 == c2:  # one cell: what formula_cells_in gives, without keeping a list for it
+                pfc = owner.get((si, r1, c1))
+                found = () if pfc is None else (((si, r1, c1), pfc),)
+            else:
+                found = formula_cells_in(ar)
+            for o, pfc in found:
                 k = pfc.key
                 if k in needed:
                     continue
