@@ -161,8 +161,9 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     #: (row, col) → cached value, for every cell that has one (what formulas read)
     values: dict[tuple[int, int], object] = field(default_factory=dict)
-    #: (row, col) → byte span of a plain value cell's element (no Cell kept for it, see :meth:`cell`)
-    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    #: (row, col) → byte offset of a plain value cell's element (no Cell kept for it, see :meth:`cell`;
+    #: its end is found again by matching the scan's expression there)
+    spans: dict[tuple[int, int], int] = field(default_factory=dict)
     rows: dict[int, tuple[int, int, bool]] = field(default_factory=dict)  # row -> (tag start, tag end, self-closed)
     sheetdata_end: int = -1  # offset of </sheetData> (or of <sheetData/>)
     sheetdata_selfclosed: bool = False
@@ -174,10 +175,10 @@ class Sheet:
         cell = self.cells.get((row, col))
         if cell is not None:
             return cell
-        span = self.spans.get((row, col))
-        if span is None:
+        start = self.spans.get((row, col))
+        if start is None:
             return None
-        cell = _element_cell(self, row, col, span)
+        cell = _element_cell(self, row, col, start)
         self.cells[(row, col)] = cell
         return cell
 
@@ -403,7 +404,7 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             else:
                 v = _decode(tstr, pv, shared, sheet, row, col)
             values[key] = v
-            spans[key] = mt.span()
+            spans[key] = mt.start()
             continue
         if branch == 3:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
             ftext = mt[2]
@@ -439,20 +440,20 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                 if v is None:  # (labels repeat down a column: each distinct text decoded once)
                     v = texts[istr] = ooxml_unescape(xml_text(istr))
                 values[key] = v
-                spans[key] = mt.span()
+                spans[key] = mt.start()
                 continue
             inner = b"<is><t>" + istr + b"</t></is>"  # <is> in a cell that is not t="inlineStr": read as the general path does
         elif branch == 6:
             inner = mt[6]
         else:  # <c .../>: no value, no formula
-            spans[key] = mt.span()
+            spans[key] = mt.start()
             continue
         cell = Cell(row, col, mt.start(), mt.end(), tstr)
         _read_content(cell, inner, shared, sheet)
         if cell.has_v:
             values[(row, col)] = cell.value
         if cell.formula is None and cell.ftype is None:
-            spans[(row, col)] = mt.span()  # a value of unusual shape: no Cell kept
+            spans[(row, col)] = mt.start()  # a value of unusual shape: no Cell kept
             continue
         if cell.ftype == "shared":
             if cell.formula:
@@ -523,10 +524,11 @@ def _read_content(cell: Cell, inner: bytes, shared: list[str], sheet: Sheet) -> 
             cell.formula = ""
 
 
-def _element_cell(sheet: Sheet, row: int, col: int, span: tuple[int, int]) -> Cell:
-    """A :class:`Cell` for a plain value cell, read again from its element."""
-    start, end = span
-    mt = _SCAN.match(sheet.xml, start, end)
+def _element_cell(sheet: Sheet, row: int, col: int, start: int) -> Cell:
+    """A :class:`Cell` for a plain value cell, read again from its element: the scan's expression at the
+    element's offset, up to ``</sheetData>`` as in the scan, gives the very match the scan had."""
+    mt = _SCAN.match(sheet.xml, start, sheet.sheetdata_end)
+    end = mt.end()
     attrs, pv = mt.group(1, 4)
     tm = _C_T.search(attrs)
     cell = Cell(row, col, start, end, tm.group(1).decode("ascii") if tm else None)
