@@ -161,8 +161,9 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     #: (row, col) → cached value, for every cell that has one (what formulas read)
     values: dict[tuple[int, int], object] = field(default_factory=dict)
-    #: (row, col) → byte span of a plain value cell's element (no Cell kept for it, see :meth:`cell`)
-    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    #: (row, col) → byte offset of a plain value cell's element (no Cell kept for it, see :meth:`cell`;
+    #: its end is found again by matching the scan's expression there)
+    spans: dict[tuple[int, int], int] = field(default_factory=dict)
     rows: dict[int, tuple[int, int, bool]] = field(default_factory=dict)  # row -> (tag start, tag end, self-closed)
     sheetdata_end: int = -1  # offset of </sheetData> (or of <sheetData/>)
     sheetdata_selfclosed: bool = False
@@ -174,10 +175,10 @@ class Sheet:
         cell = self.cells.get((row, col))
         if cell is not None:
             return cell
-        span = self.spans.get((row, col))
-        if span is None:
+        start = self.spans.get((row, col))
+        if start is None:
             return None
-        cell = _element_cell(self, row, col, span)
+        cell = _element_cell(self, row, col, start)
         self.cells[(row, col)] = cell
         return cell
 
@@ -239,7 +240,8 @@ _RPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?rPh\b.*?</(?:[A-Za-z_][\w.-]*:)?rPh>
 _SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 _C_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
-_ATTR_CACHE: dict[bytes, tuple[int, int, str | None]] = {}
+#: <c> attributes → (row, col, t, no letter t in them: see Cell.vspan)
+_ATTR_CACHE: dict[bytes, tuple[int, int, str | None, bool]] = {}
 _ROW_CACHE: dict[bytes, int | None] = {}  # <row> attributes → its r (None: none given)
 # the common shapes of a cell's content: <f>text</f><v>x</v>, <v>x</v>, <is><t>text</t></is>
 _FAST = re.compile(rb"(?:<f>([^<]*)</f>)?<v>([^<]*)</v>")
@@ -369,9 +371,10 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
         attrs = mt[1]
         hit = attr_cache.get(attrs)
         if hit is not None:
-            row, col, tstr = hit
+            row, col, tstr, t_free = hit
         else:
             row = -1
+            t_free = b"t" not in attrs
             rm = _C_R.search(attrs)
             if rm:
                 row = int(rm.group(2))
@@ -379,7 +382,7 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             tm = _C_T.search(attrs)
             tstr = tm.group(1).decode("ascii") if tm else None
             if rm and len(attr_cache) < 200_000:
-                attr_cache[attrs] = (row, col, tstr)
+                attr_cache[attrs] = (row, col, tstr, t_free)
             if row < 0:
                 if _C_R_ANY.search(attrs):
                     raise PackageError(
@@ -401,11 +404,17 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             else:
                 v = _decode(tstr, pv, shared, sheet, row, col)
             values[key] = v
-            spans[key] = mt.span()
+            spans[key] = mt.start()
             continue
         if branch == 3:  # <c ..><f>text</f><v>x</v></c>: a formula with its cached value
             ftext = mt[2]
             fv = mt[3]
+            start, end = mt.span()
+            if tstr is None and not fv:  # openpyxl's formula without a value (see _no_value)
+                cells[key] = Cell(row, col, start, end, None, None, False,
+                                  ftext.decode("utf-8") if b"&" not in ftext else xml_text(ftext),
+                                  (end - 8, end - 8) if t_free else None)  # (the match ends with </v></c>)
+                continue
             has_v = True
             if tstr is None or tstr == "n":
                 if fv:
@@ -419,10 +428,9 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                 v = _decode(tstr, fv, shared, sheet, row, col)
             if has_v:
                 values[key] = v
-            start, end = mt.span()
             cells[key] = Cell(row, col, start, end, tstr, v, has_v,
                               xml_text(ftext) if b"&" in ftext else ftext.decode("utf-8"),
-                              mt.span(3) if b"t" not in attrs else None)  # (see Cell.vspan)
+                              mt.span(3) if t_free else None)  # (see Cell.vspan)
             continue
         inner = None
         if branch == 5:
@@ -432,20 +440,20 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                 if v is None:  # (labels repeat down a column: each distinct text decoded once)
                     v = texts[istr] = ooxml_unescape(xml_text(istr))
                 values[key] = v
-                spans[key] = mt.span()
+                spans[key] = mt.start()
                 continue
             inner = b"<is><t>" + istr + b"</t></is>"  # <is> in a cell that is not t="inlineStr": read as the general path does
         elif branch == 6:
             inner = mt[6]
         else:  # <c .../>: no value, no formula
-            spans[key] = mt.span()
+            spans[key] = mt.start()
             continue
         cell = Cell(row, col, mt.start(), mt.end(), tstr)
         _read_content(cell, inner, shared, sheet)
         if cell.has_v:
             values[(row, col)] = cell.value
         if cell.formula is None and cell.ftype is None:
-            spans[(row, col)] = mt.span()  # a value of unusual shape: no Cell kept
+            spans[(row, col)] = mt.start()  # a value of unusual shape: no Cell kept
             continue
         if cell.ftype == "shared":
             if cell.formula:
@@ -516,10 +524,11 @@ def _read_content(cell: Cell, inner: bytes, shared: list[str], sheet: Sheet) -> 
             cell.formula = ""
 
 
-def _element_cell(sheet: Sheet, row: int, col: int, span: tuple[int, int]) -> Cell:
-    """A :class:`Cell` for a plain value cell, read again from its element."""
-    start, end = span
-    mt = _SCAN.match(sheet.xml, start, end)
+def _element_cell(sheet: Sheet, row: int, col: int, start: int) -> Cell:
+    """A :class:`Cell` for a plain value cell, read again from its element: the scan's expression at the
+    element's offset, up to ``</sheetData>`` as in the scan, gives the very match the scan had."""
+    mt = _SCAN.match(sheet.xml, start, sheet.sheetdata_end)
+    end = mt.end()
     attrs, pv = mt.group(1, 4)
     tm = _C_T.search(attrs)
     cell = Cell(row, col, start, end, tm.group(1).decode("ascii") if tm else None)

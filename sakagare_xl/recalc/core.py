@@ -138,7 +138,8 @@ def _recalc_bytes(data, functions, overrides, write_errors, today, full=False) -
     for (s, r, c), new in ev.values.items():
         if s != last_s:
             last_s, cached, changes = s, wb.sheets[s].values, per_sheet.setdefault(s, {})
-        old = cached.get((r, c), _NOTSET)  # the cached value in the file, when it has one
+        rc = (r, c)
+        old = cached.get(rc, _NOTSET)  # the cached value in the file, when it has one
         if old is not _NOTSET:
             told = type(old)
             if told is float and type(new) is float:
@@ -148,10 +149,13 @@ def _recalc_bytes(data, functions, overrides, write_errors, today, full=False) -
                 # (a text never equals a number: openpyxl's empty <v> before a computed number, the
                 # common case in a file that was never calculated, needs no comparison)
                 continue
-        changes[(r, c)] = new
+        changes[rc] = new
     per_sheet = {s: vals for s, vals in per_sheet.items() if vals}
     changed = sum(len(v) for v in per_sheet.values())
-    calc_pr, note = _full_calc_on_load(pkg, ev)
+    # every key of ev.values is a formula cell when no input was overridden and no array formula set
+    # the cells of its range: then as many values as formulas is every formula computed
+    all_computed = not override_cells and not plan.has_array and len(ev.values) == plan.formulas
+    calc_pr, note = _full_calc_on_load(pkg, ev, all_computed)
     out = Outcome(STATUS_OK if changed or calc_pr else STATUS_UNCHANGED, changed=changed, ours=plan.ours,
                   evaluated=len(plan.order), notes=[note] if note else [])
     _summary(ev, out)
@@ -214,18 +218,19 @@ _CALC_PR = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?calcPr(?=[\s/>])[^>]*>")
 _FULL_CALC = re.compile(rb"""\s+fullCalcOnLoad\s*=\s*(?:"(?:1|true)"|'(?:1|true)')""")
 
 
-def _full_calc_on_load(pkg, ev: Evaluator) -> tuple[bytes | None, str | None]:
+def _full_calc_on_load(pkg, ev: Evaluator, all_computed: bool = False) -> tuple[bytes | None, str | None]:
     """``fullCalcOnLoad="1"`` in ``calcPr`` (openpyxl sets it) makes Excel recalculate on opening, which
     without the add-in shows ``#NAME?`` in every cell of ours. When this run computed every formula of
     the workbook, the cached values are complete and current: the new ``workbook.xml`` without that one
-    attribute (every other byte kept). Otherwise ``None`` and a note saying why the flag stays."""
+    attribute (every other byte kept). Otherwise ``None`` and a note saying why the flag stays.
+    ``all_computed``: the caller knows that every formula was computed (no need to look at each)."""
     xml = pkg.read(ev.wb.part)
     m = _CALC_PR.search(xml)
     if m is None or not _FULL_CALC.search(m.group(0)):
         return None, None
     missing = stale = 0
     first_missing = first_stale = None
-    for sheet in ev.wb.sheets:
+    for sheet in () if all_computed else ev.wb.sheets:
         if sheet is None:
             continue
         s = sheet.index

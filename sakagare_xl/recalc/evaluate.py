@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import product, repeat
 
 from .cells import NA, NUM, XLError, Workbook, a1
 from .formula import (
@@ -142,9 +143,40 @@ class Evaluator:
         out = self.range_cache.get(key)
         if out is None:
             get = self.sv[area.s].get  # (what cell_value reads)
-            cols = range(area.c1, c2 + 1)
-            out = [[get((r, c)) for c in cols] for r in range(area.r1, r2 + 1)]
+            if area.c1 == c2:  # one column: the reads in one map (C), no loop of ours
+                out = [[v] for v in map(get, zip(range(area.r1, r2 + 1), repeat(c2)))]
+            else:
+                cols = range(area.c1, c2 + 1)
+                out = [list(map(get, zip(repeat(r), cols))) for r in range(area.r1, r2 + 1)]
             self.range_cache[key] = out
+        return out
+
+    def area_numbers(self, area: Area) -> list:
+        """The numbers of a multi-cell range in row order, as SUM-like functions read them (texts,
+        booleans and blanks skipped; the first error raised): what ``formula._numbers_in`` gives for
+        :meth:`area_values`, read straight from the value dict (no 2-D list made, none cached)."""
+        sheet = self.sheets[area.s]
+        r2 = min(area.r2, max(sheet.max_row, area.r1))
+        c2 = min(area.c2, max(sheet.max_col, area.c1))
+        rows = self.range_cache.get((area.s, area.r1, area.c1, r2, c2))
+        if rows is not None:
+            vals = [v for line in rows for v in line]
+        else:
+            get = self.sv[area.s].get
+            if area.c1 == c2:
+                vals = list(map(get, zip(range(area.r1, r2 + 1), repeat(c2))))
+            else:
+                vals = list(map(get, product(range(area.r1, r2 + 1), range(area.c1, c2 + 1))))
+        out = [v for v in vals if type(v) is float]
+        if len(out) != len(vals):  # blanks, texts, ints, errors: the careful loop
+            out = []
+            add = out.append
+            for v in vals:
+                t = type(v)
+                if t is float or t is int:
+                    add(v)
+                elif t is XLError:
+                    raise Err(v)
         return out
 
     def name_value(self, name: str, sheet: str | None, s: int):
@@ -291,6 +323,9 @@ class Plan:
     #: formulas without a cached value that nothing of ours needs (at the end of ``order``): key → the
     #: keys of such formulas it reads; one that cannot be evaluated is skipped (left without a value)
     optional: dict = field(default_factory=dict)
+    #: every formula cell of the workbook (evaluated or not), and whether one is an array formula
+    formulas: int = -1
+    has_array: bool = True
 
 
 def _sheet_name(wb: Workbook, s: int) -> str:
@@ -518,7 +553,13 @@ def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]], full: bool 
     while work:
         fc = work.pop()
         for ar in fc.areas:
-            for o, pfc in formula_cells_in(ar):
+            si, r1, c1, r2, c2 = ar
+            if r1 == r2 and c1 == c2:  # one cell: what formula_cells_in gives, without keeping a list for it
+                pfc = owner.get((si, r1, c1))
+                found = () if pfc is None else (((si, r1, c1), pfc),)
+            else:
+                found = formula_cells_in(ar)
+            for o, pfc in found:
                 k = pfc.key
                 if k in needed:
                     continue
@@ -562,7 +603,7 @@ def _build_plan(ev: Evaluator, overrides: set[tuple[int, int, int]], full: bool 
     # resolve_name refers to itself through its closure: unbind it, so that plain reference counting
     # frees the workbook at once (a cycle would keep tens of thousands of objects for the garbage collector)
     resolve_name = None  # noqa: F841
-    return Plan(order, problems, n_ours, optional)
+    return Plan(order, problems, n_ours, optional, len(fcells), has_array)
 
 
 def _optional(ev: Evaluator, extra: dict, specs: dict, formula_cells_in) -> tuple[list, dict]:
@@ -810,7 +851,8 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
     optional = plan.optional
     skipped: set = set()
     last_s = -1
-    here = None  # sv[s] of the sheet of the last formula
+    here = hget = None  # sv[s] of the sheet of the last formula, and its get
+    kernels: dict[int, object] = {}  # id(Compiled) → its kernel bound for this workbook, or None
     for fc in plan.order:
         key = fc.key
         s, r, c = key
@@ -819,13 +861,26 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
             if any(k in skipped for k in optional[key]) or _failed(ev, fc):
                 skipped.add(key)
             continue
+        if s != last_s:
+            last_s, here = s, sv[s]
+            hget = here.get
+        comp = fc.comp
+        if not is_array:
+            kern = kernels.get(id(comp), _NOTSET)
+            if kern is _NOTSET:
+                kern = kernels[id(comp)] = _kernel(ev, comp)
+            if kern is not None:
+                out = kern(hget, r, c)  # numbers in, a finite number out (else None: the closures below)
+                if out is not None:
+                    out += 0.0  # (no negative zero, as below)
+                    values[key] = out
+                    here[(r, c)] = out
+                    continue
         try:
-            out = fc.comp.fn(ev, s, r, c)
+            out = comp.fn(ev, s, r, c)
             if type(out) is float and not is_array and out - out == 0.0:  # the common case (finite)
                 out += 0.0  # Excel has no negative zero: -0.0 + 0.0 is 0.0, every other value unchanged
                 values[key] = out
-                if s != last_s:
-                    last_s, here = s, sv[s]
                 here[(r, c)] = out
                 continue
             if type(out) is Area:
@@ -871,6 +926,30 @@ def evaluate_plan(ev: Evaluator, plan: Plan) -> list[Problem]:
                 out = out[0][0] if out and out[0] else None
             ev.set_value(s, r, c, 0.0 if out is None and fc.comp.udfs == () else ("" if out is None else out))
     return problems
+
+
+def _kernel(ev: Evaluator, comp: Compiled):
+    """The shape's kernel (:mod:`.kernel`) with our functions' direct paths bound for this workbook's
+    registry, or ``None`` (no kernel, or one of its functions has no direct path here)."""
+    fac = comp.kernel
+    if fac is False:
+        fac = None
+        if comp.src and not comp.problems:
+            from .kernel import kernel_factory
+
+            fac = kernel_factory(*comp.src)
+        comp.kernel = fac
+    if fac is None:
+        return None
+    make, udfs = fac
+    fns = []
+    for raw, cands in udfs:
+        name = ev.resolve_udf(raw, cands)
+        fn = ev.fast.get(name) if name is not None else None
+        if fn is None:
+            return None
+        fns.append(fn)
+    return make(*fns)
 
 
 def _failed(ev: Evaluator, fc: FormulaCell) -> bool:

@@ -14,7 +14,7 @@ Every function here must return exactly what the registry's function returns for
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 _TEMPLATES: dict[tuple[float, float], tuple] = {}
@@ -26,11 +26,12 @@ _engine: dict = {}
 
 def _imports() -> dict:
     if not _engine:
-        from ..adapters.values import money
+        from ..adapters.values import ORE, money
         from ..engine.rantesats import inom_intervallet
-        from ..engine.tillagg import Tak, fast_tak, tillagg_anvant
+        from ..engine.tillagg import FAST_PROCENT, Tak, fast_tak, tillagg_anvant
 
-        _engine.update(money=money, Tak=Tak, fast_tak=fast_tak, tillagg_anvant=tillagg_anvant, inom=inom_intervallet)
+        _engine.update(money=money, ore=ORE, Tak=Tak, fast_tak=fast_tak, tillagg_anvant=tillagg_anvant,
+                       inom=inom_intervallet, fast_procent=FAST_PROCENT)
     return _engine
 
 
@@ -71,13 +72,15 @@ def tillagg(args: list) -> float | None:
         return None
     belopp = Decimal(repr(belopp_f))
     e = _engine
-    tak = e["Tak"](belopp, mall.perioder, mall.faktor).tak
+    # Tak(belopp, mall.perioder, mall.faktor).tak, the same Decimal operations in the same order
+    # (fixed part + interest part), without making the Tak
+    tak = belopp * e["fast_procent"] / 100 + belopp * mall.faktor
     if fordran_f is not None:
         if not (math.isfinite(fordran_f) and 0 <= fordran_f <= _MAX_BELOPP):
             return None
         f = Decimal(repr(fordran_f))
         return e["money"](e["tillagg_anvant"](belopp, f, tak))
-    return e["money"](tak)
+    return float(tak.quantize(e["ore"], rounding=ROUND_HALF_UP))  # money(tak): öre, half up (RULES §8)
 
 
 def fast_paths(functions: dict) -> dict:

@@ -573,6 +573,10 @@ class Compiled:
     udfs: tuple  # (spelling, candidates)
     problems: tuple  # Swedish messages: unsupported functions, syntax
     volatile: bool = False
+    #: (formula text, row, col) it was compiled from (its shape's origin), for :mod:`.kernel`
+    src: tuple = ()
+    #: :func:`.kernel.kernel_factory` of the shape, once asked for (``None``: none; unset: not asked)
+    kernel: object = False
 
 
 @dataclass
@@ -604,6 +608,7 @@ def compile_formula(formula: str, row: int, col: int) -> Compiled:
         if hit is None:
             stats["misses"] += 1
             hit = _compile(formula, row, col)
+            hit.src = (formula, row, col)
             if len(_CACHE) >= CACHE_LIMIT:
                 _CACHE.clear()
             _CACHE[key] = hit
@@ -1044,9 +1049,9 @@ def _numbers_in(ctx, x, strict_scalar: bool = True) -> list:
     arguments are converted (text that is not a number is #VALUE!). Errors propagate (the first one in
     row order)."""
     if type(x) is Area:
-        x = deref(ctx, x)
-        if type(x) is not list:
-            x = [[x]]
+        if x.r1 != x.r2 or x.c1 != x.c2:
+            return ctx.area_numbers(x)
+        x = [[ctx.cell_value(x.s, x.r1, x.c1)]]
     elif type(x) is not list:
         if x is MISSING:
             return []

@@ -100,8 +100,56 @@ def _new_element(prefix: bytes, row: int, col: int, tval: bytes | None, vtext: b
             + b"</" + prefix + b"v></" + prefix + b"c>")
 
 
+def _numbers_only(sheet: Sheet, new_values: dict[tuple[int, int], object]) -> bytes | None:
+    """The common case in one pass: every new value a finite number, into a cell whose ``<v>`` text may
+    simply be replaced (``Cell.vspan``), in the order of the XML. The patched sheet, exactly what the
+    general path below gives then; ``None`` (nothing done) at the first value that is not such a case.
+    The values are taken in (row, column) order, which is the sheet's order in every file seen (the
+    formulas without a cached value that nothing of ours needs were computed last); a sheet whose cells
+    are in another order takes the general path."""
+    out = _numbers_in_order(sheet, sorted(new_values.items()))  # (keys are unique: no value is compared)
+    return None if out is _UNORDERED else out
+
+
+_UNORDERED = object()
+
+
+def _numbers_in_order(sheet: Sheet, items):
+    xml = sheet.xml
+    get = sheet.cells.get
+    out: list[bytes] = []
+    add = out.append
+    last = 0
+    for key, v in items:
+        if type(v) is not float or v - v != 0.0:
+            return None
+        cell = get(key)
+        if cell is None:
+            return None
+        vspan = cell.vspan
+        if vspan is None:
+            return None
+        start = vspan[0]
+        if start < last:
+            return _UNORDERED
+        if v.is_integer() and abs(v) < 1e15:
+            vt = b"%d" % v
+        else:
+            vt = b"%r" % v  # repr, as number_text
+            if b"e" in vt:
+                vt = vt.replace(b"e+", b"E+").replace(b"e-", b"E-")
+        add(xml[last:start])
+        add(vt)
+        last = vspan[1]
+    add(xml[last:])
+    return b"".join(out)
+
+
 def patch_sheet(sheet: Sheet, new_values: dict[tuple[int, int], object]) -> bytes:
     """The sheet XML with the cached values of ``new_values`` ((row, col) → value) written in."""
+    done = _numbers_only(sheet, new_values)
+    if done is not None:
+        return done
     xml = sheet.xml
     edits: list[tuple[int, int, bytes]] = []
     inserts: dict[int, list[tuple[int, bytes]]] = {}
