@@ -27,8 +27,8 @@ def test_a_hit_on_a_fresh_list_reads_no_cell(monkeypatch):
     first = [SAK_RAD(fresh(r), n, "utfaller") for n in range(1, 5)]
     calls = []
     monkeypatch.setattr(F, "as_2d", lambda *a: calls.append("as_2d") or V.as_2d(*a))
-    monkeypatch.setattr(F, "_freeze", lambda *a: calls.append("_freeze") or [])
-    monkeypatch.setattr(F, "las_omrade", lambda *a: calls.append("las_omrade"))
+    monkeypatch.setattr(F, "_freeze", lambda *a: calls.append("_freeze") or ())
+    monkeypatch.setattr(F, "_las", lambda *a: calls.append("_las"))
     assert [SAK_RAD(fresh(r), n, "utfaller") for n in range(1, 5)] == first
     assert calls == []
     assert CACHE.misses == 1
