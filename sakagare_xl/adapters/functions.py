@@ -25,7 +25,7 @@ from itertools import chain
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..engine.errors import OgiltigtDatum, OgiltigtVarde, SakagareError, SaknatVarde
@@ -33,6 +33,7 @@ from ..engine.model import MAX_MANADER
 from .omrade import DISPLAY, HEADER_LABELS, Omrade
 from .omrade import las_rader as _las
 from .values import (
+    ORE,
     as_2d,
     is_blank,
     money,
@@ -262,7 +263,11 @@ def _kolumner_a(omrade: Omrade, res: Any) -> Berakning:
             ref = claim_get(c)
             if ref is not None and forst[ref] == _SIST:
                 forst[ref] = rnr
-        k, separate = _rad_k(rad, index, claim_row, omrade)
+        if ids:  # (_rad_k written out for the usual row)
+            k = index_get(ids[0])
+            separate = False
+        else:
+            k, separate = _rad_k(rad, index, claim_row, omrade)
         if k is None:
             continue  # costs: not a table row
         fm = rad.formansratt
@@ -697,8 +702,9 @@ def _visa(b: Berakning, kolumn: str) -> list[Any]:
         return ["" if n is None else v for n, v in zip(nr, c["skyddad"])]
     if kolumn == "status":
         return ["" if n is None else STATUSTEXT.get(v or "", "") for n, v in zip(nr, c["status"])]
-    if kolumn == "utfaller":
-        return ["" if n is None else money(v if v is not None else NOLL) for n, v in zip(nr, c["utfaller"])]
+    if kolumn == "utfaller":  # money() written out: the column COVERAGE returns
+        return ["" if n is None else float((v if v is not None else NOLL).quantize(ORE, ROUND_HALF_UP))
+                for n, v in zip(nr, c["utfaller"])]
     if kolumn == "brist":
         return ["" if n is None else money(v) if h else "" for n, v, h in zip(nr, c["brist"], c["har_fordran"])]
     if kolumn == "nr":
