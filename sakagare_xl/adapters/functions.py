@@ -111,9 +111,11 @@ def _kolumn(value: Any, choices: tuple[str, ...]) -> str:
 #
 # What a memo entry keeps is chosen for the garbage collector as much as for speed: it is paused for the one
 # computation, and its first young-generation pass afterwards walks every tracked object the computation left
-# alive. An entry keeps the per-row values as columns — one list per value, of Decimals, bools, texts and ints,
-# none of them tracked — instead of an object and a list a row, and builds each row's explanation sources and
-# the FORDELNING table from the engine's result only when one of them is first asked for.
+# alive. An entry therefore keeps the per-row values as columns — one list per value, of Decimals, bools, texts
+# and ints, none of them tracked — and not the parsed range or the engine's rows (tens of thousands of tracked
+# objects for 1 000 rows, docs/performance.md). What only the explanations and the FORDELNING table need is
+# recomputed from the entry's copy of the range when one of them is first asked for (the same pure functions
+# on the same values give the same result), or kept from the start when the first call asks for it.
 
 
 #: the per-row columns of a :class:`Berakning` (lists with one value per table row)
@@ -572,12 +574,15 @@ def _compute(rows: list[list[Any]], p: Decimal | None, adress: str | None, detal
         return _berakna_b(o, p)
     res = _motor_a(o, p)
     b = _kolumner_a(o, res)
-    # what only the texts need is built when first asked (now, when this call asks). The entry keeps the engine's
-    # result for it: its explanations refer back to their rows (reference cycles), so once dropped it would be
-    # freed only by the collector, which then has to find it (in Pyodide's Python 3.14 that costs more than
-    # the whole rest of a COVERAGE; docs/performance.md)
-    b._detalj = _detalj_a(o, res, b.prissatt) if detalj else partial(_detalj_a, o, res, b.prissatt)
+    # what only the texts need: kept now when this call needs it, else recomputed from the rows when first asked
+    b._detalj = _detalj_a(o, res, b.prissatt) if detalj else partial(_paused, _recompute, rows, adress, p)
     return b
+
+
+def _recompute(rows: list[list[Any]], adress: str | None, p: Decimal | None) -> tuple[list[Any], Any]:
+    o = _las(rows, adress)
+    res = _motor_a(o, p)
+    return _detalj_a(o, res, res.medel is not None)
 
 
 _ROW_TYPES = frozenset({list, tuple})
