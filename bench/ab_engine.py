@@ -6,12 +6,14 @@ turns (CPU time, ``time.process_time``), and the median and range of the per-rou
 Measuring in rounds keeps the ratio fair on a shared machine whose load changes from minute to minute.
 With ``--coverage`` the same is done for one ``COVERAGE`` over a ``bench.cases.sak_range(n)`` range (the
 adapters' memo cleared before each call, as in ``bench/functions_bench.py``), for reading that range
-alone (``las_omrade``), for the adapters' part of a COVERAGE (its time minus the time inside its ``berakna`` call) and for ``n`` SAK_RAD calls memo warm, each on a new list.
+alone (``las_omrade``), for the adapters' part of a COVERAGE (its time minus the time inside its ``berakna`` call), for a COVERAGE with
+the collector's work counted wherever it falls (10 calls and a full collection) and for ``n`` SAK_RAD calls memo warm, each on a new list.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import io
 import statistics
@@ -72,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
                        _in(mods_old, _minus(_coverage(functions_old, sak, pris), mods_old["sakagare_xl.engine"])),
                        _in(mods_new, _minus(_coverage(functions_new, sak, pris), mods_new["sakagare_xl.engine"])),
                        21, n)
+                _turns(f"COVERAGE with every collection counted (10 calls and a full collection, per call), {n} rows",
+                       _in(mods_old, _with_gc(functions_old, sak, pris)), _in(mods_new, _with_gc(functions_new, sak, pris)),
+                       7, n)
                 _turns(f"{n} × SAK_RAD memo warm (a fresh list a call), {n} rows",
                        _in(mods_old, _sak_rad(functions_old, sak, pris, n)),
                        _in(mods_new, _sak_rad(functions_new, sak, pris, n)), 5, n)
@@ -122,6 +127,21 @@ def _minus(coverage, engine_module):
             return time.process_time() - c - spent[0]
         finally:
             engine_module.berakna = inner
+    return run
+
+
+def _with_gc(functions, sak, pris):
+    """A function giving (not timing) the CPU time a cold COVERAGE costs with the collector's work counted wherever
+    it falls: 10 calls, the memo cleared before each and after the last, then a full collection; a tenth of it."""
+    def run():
+        gc.collect()
+        c = time.process_time()
+        for _ in range(10):
+            functions.CACHE.clear()
+            functions.FUNCTIONS["COVERAGE"](sak, pris)
+        functions.CACHE.clear()
+        gc.collect()
+        return (time.process_time() - c) / 10
     return run
 
 
