@@ -654,10 +654,11 @@ def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None, detal
             _FROZEN[id(omrade)] = (omrade, key, rows)
             if len(_FROZEN) > 8:
                 _FROZEN.popitem(last=False)
-    else:
-        entry = _find(key, p, adress)
-        if entry is not None:
-            return _mit_detalj(entry, detalj)
+    # (a copy may find what the range itself did not: a DataFrame, tuple rows; a list's own miss costs a dict
+    # lookup, a comparison only where the sampled rows' hash matches)
+    entry = _find(key, p, adress)
+    if entry is not None:
+        return _mit_detalj(entry, detalj)
     CACHE.misses += 1
     b = _paused(_compute, rows, p, adress, detalj)
     CACHE.put((key, p, adress), (b, *_bool_spots(key.rows)))
