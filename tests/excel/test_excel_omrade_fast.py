@@ -212,7 +212,7 @@ def _omrade_outcome(rows):
             [(type(x), [(k, type(v), repr(v)) for k, v in vars(x).items()]) for x in objs]), None, None
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(inline_rows())
 def test_inline_rows_are_the_general_reading(table):
     rows = [["Utmätningsdag", dt.datetime(2018, 1, 1)], ["Fördelningsdag", 43282.0], ["Referensränta", 0.02],
