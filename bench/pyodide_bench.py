@@ -1,6 +1,6 @@
 """COVERAGE over 1 000 rows in real Pyodide (xlwings Lite's runtime) against CPython, in the same run.
 
-``python -m bench.pyodide_bench [--rows N] [--repeat K]``: one Pyodide start (tests/excel/pyodide_runtime.py,
+``python -m bench.pyodide_bench [--rows N] [--repeat K] [--main PATH]``: one Pyodide start (tests/excel/pyodide_runtime.py,
 the pinned xlwings), ``sakagare_xl/lite/main.py`` loaded as Lite loads it, then K calls of
 ``COVERAGE(Sak; pris)`` through ``xlwings.server.custom_functions_call`` with the memo cleared before each
 (cold) and K with it warm; the same K cold calls of the adapter in this CPython. Medians and the ratio.
@@ -37,11 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.pyodide_bench", description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--main", type=Path, default=ROOT / "sakagare_xl" / "lite" / "main.py",
+                    help="the Lite main.py to load (e.g. an older commit's, from git show)")
     args = ap.parse_args(argv)
     rows, price = _rows(args.rows)
     body = {"func_name": "COVERAGE", "args": [rows, [[price]]], "caller_address": "[b.xlsx]Blad1!J6",
             "version": pyodide_runtime.pinned_xlwings(), "client": "Office.js", "runtime": "1.4"}
-    steps = [{"op": "load", "path": str(ROOT / "sakagare_xl" / "lite" / "main.py")}]
+    steps = [{"op": "load", "path": str(args.main.resolve())}]
     steps += [{"op": "timed_call", "data": body, "clear_cache": True} for _ in range(args.repeat)]
     steps += [{"op": "timed_call", "data": body, "clear_cache": False} for _ in range(args.repeat)]
     runtime = pyodide_runtime.ensure()

@@ -18,19 +18,22 @@ The seed example (JB 6 kap. 3 §: 700 000 × (15 % + 6 % × 6/12)):
 
 from __future__ import annotations
 
+import datetime as _dt
 import gc
 import re
+from itertools import chain
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..engine.errors import OgiltigtDatum, OgiltigtVarde, SakagareError, SaknatVarde
 from ..engine.model import MAX_MANADER
-from .omrade import DISPLAY, HEADER_LABELS, Omrade, Tabellrad, las_omrade
+from .omrade import DISPLAY, HEADER_LABELS, Omrade
+from .omrade import las_rader as _las
 from .values import (
+    ORE,
     as_2d,
     is_blank,
     money,
@@ -78,13 +81,12 @@ def _ingen_pris() -> SaknatVarde:
     )
 
 
-def _radnr(value: Any, omrade: Omrade) -> Tabellrad:
+def _radnr(value: Any, b: "Berakning") -> int:
+    """The table row ``rad`` names (1 = the first row under the heading), 0-based."""
     n = to_int(scalar(value), "argumentet rad", allow_blank=False, minimum=1)
-    if n > len(omrade.rader):
-        raise OgiltigtVarde(
-            f"tabellen har {len(omrade.rader)} rader under rubrikraden; rad {n} finns inte.", None, "argumentet rad"
-        )
-    return omrade.rader[n - 1]
+    if n > b.antal:
+        raise OgiltigtVarde(f"tabellen har {b.antal} rader under rubrikraden; rad {n} finns inte.", None, "argumentet rad")
+    return n - 1
 
 
 _VAL: dict[tuple[str, ...], dict[str, str]] = {}  # choices → {normalised choice: choice}
@@ -106,66 +108,59 @@ def _kolumn(value: Any, choices: tuple[str, ...]) -> str:
 
 
 # --------------------------------------------------------------------------- the computation behind a range
+#
+# What a memo entry keeps is chosen for the garbage collector as much as for speed: it is paused for the one
+# computation, and its first young-generation pass afterwards walks every tracked object the computation left
+# alive. An entry therefore keeps the per-row values as columns — one list per value, of Decimals, bools, texts
+# and ints, none of them tracked — and not the parsed range or the engine's rows (tens of thousands of tracked
+# objects for 1 000 rows, docs/performance.md). What only the explanations and the FORDELNING table need is
+# recomputed from the entry's copy of the range when one of them is first asked for (the same pure functions
+# on the same values give the same result), or kept from the start when the first call asks for it.
 
 
-@dataclass(slots=True)
-class Radvarde:
-    """What the engine reports for one table row (blank rows have none).
-
-    The explanation is kept as its sources (``kallor``: the engine's rows and claim results, whose
-    ``forklaring`` renders on first read, or a function giving the text) and put into words only when
-    ``FORKLARING`` / ``SAK_RAD(…; "forklaring")`` asks: building every row's Swedish sentence was a
-    quarter of a ``COVERAGE`` over 1 000 rows, which never shows it (docs/performance.md)."""
-
-    formansratt: Decimal = NOLL
-    tillagg: Decimal = NOLL
-    agarhypotek: Decimal = NOLL
-    skyddad: bool = False
-    status: str | None = None
-    utfaller: Decimal | None = None
-    brist: Decimal | None = None
-    kallor: list[Any] = field(default_factory=list)
-    har_fordran: bool = False
-    block_formansratt: Decimal | None = None  # on the row of a block's last pantbrev: the block's one post
-    formansratt_utmatning: Decimal | None = None  # the claim's part ranked by the utmätning (FRL 8 §), apart
-    nr: int = 0  # the row's place in the sakägarförteckning (1 = best right), counting filled table rows
-
-    @property
-    def forklaring(self) -> list[str]:
-        """The explanation's sentences, in order."""
-        return [k() if callable(k) else k.forklaring for k in self.kallor]
-
-
-def _numrera(vals: list[Radvarde | None], rang: dict[int, int]) -> None:
-    """Number the filled table rows 1, 2, … in priority order: by ``rang`` (the first engine row that
-    reports the table row), ties and rows without an engine row of their own in table order."""
-    filled = [k for k, v in enumerate(vals) if v is not None]
-    for place, k in enumerate(sorted(filled, key=lambda k: (rang.get(k, _SIST), k)), start=1):
-        vals[k].nr = place  # type: ignore[union-attr]
-
-
+#: the per-row columns of a :class:`Berakning` (lists with one value per table row)
+KOLUMNER = ("formansratt", "tillagg", "agarhypotek", "skyddad", "status", "utfaller", "brist", "har_fordran",
+            "block_formansratt", "formansratt_utmatning", "nr")
+_AGARTYPER = frozenset({"agarhypotek", "overhypotek", "utmatt"})
 _SIST = 10**9
 
 
 class Berakning:
-    """A parsed range with its engine result and the per-row values. The FORDELNING table is built
-    when first read (``tabell`` is the function that builds it): COVERAGE and BRIST never need it."""
+    """A computed range: per table row its values in columns (:data:`KOLUMNER`; ``nr`` is ``None`` on a blank
+    row, else the row's place in the sakägarförteckning), the sums, and — built when first read — each row's
+    explanation sources and the FORDELNING table (``detalj``)."""
 
-    __slots__ = ("omrade", "prissatt", "rader", "summor", "_tabell")
+    __slots__ = ("lage", "prissatt", "kolumner", "nr", "antal", "summor", "_ut", "_detalj")
 
-    def __init__(self, omrade: Omrade, prissatt: bool, rader: list[Radvarde | None], summor: dict[str, Any],
-                 tabell: Callable[[], list[list[Any]]]):
-        self.omrade = omrade
+    def __init__(self, lage: str, prissatt: bool, kolumner: dict[str, list[Any]], summor: dict[str, Any],
+                 detalj: Any = None):
+        self.lage = lage
         self.prissatt = prissatt
-        self.rader = rader
+        self.kolumner = kolumner
+        self.nr = kolumner["nr"]
+        self.antal = len(self.nr)
         self.summor = summor
-        self._tabell: Any = tabell
+        self._ut: dict[str, list[Any]] = {}  # kolumn → what a cell shows, per table row (built when first asked)
+        self._detalj = detalj  # (kallor per row, FORDELNING builder), or a function giving it
+
+    def detalj(self) -> tuple[list[Any], Any]:
+        d = self._detalj
+        if callable(d):
+            d = self._detalj = d()
+        return d
 
     @property
     def fordelning(self) -> list[list[Any]]:
-        if callable(self._tabell):
-            self._tabell = self._tabell()
-        return self._tabell
+        kallor, tabell = self.detalj()
+        if callable(tabell):
+            tabell = tabell()
+            self._detalj = (kallor, tabell)
+        return tabell
+
+    def forklaring(self, k: int) -> list[str]:
+        """The explanation's sentences for table row ``k`` (0-based), in order: the engine's rows and claim
+        results, whose ``forklaring`` renders on first read, or functions giving the text."""
+        return [x() if callable(x) else x.forklaring for x in self.detalj()[0][k]]
 
 
 def _tabell():
@@ -212,7 +207,8 @@ def _relocate_engine_error(exc: SakagareError, omrade: Omrade, pris: Decimal | N
     return exc
 
 
-def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
+def _motor_a(omrade: Omrade, pris: Decimal | None) -> Any:
+    """The engine's result for a case range (mode A), its errors relocated to the range's cells."""
     from ..engine import avgor_dubbelutrop, berakna
 
     arende = omrade.med_pris(pris)
@@ -222,65 +218,98 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
         raise _relocate_engine_error(exc, omrade, pris) from None
     if omrade.dubbelutrop:  # the header's bids decide every dubbelutrop: status förbehåll or upphör
         res = avgor_dubbelutrop(res, omrade.dubbelutrop)
-    prissatt = res.medel is not None
-    index = {r.inskrivning: k for k, r in enumerate(omrade.rader) if r.inskrivning}
-    claim_row = {r.fordran: k for k, r in enumerate(omrade.rader) if r.fordran}
-    vals: list[Radvarde | None] = [None if r.tom else Radvarde() for r in omrade.rader]
-    fordringar = {f.id: f for f in res.fordringar}
-    rang: dict[int, int] = {}  # table row -> the first engine row (nr) that names its inskrivning or claim
-    for rad in res.rader:
-        for ref in (*(index.get(i) for i in rad.ids), *(claim_row.get(c) for c in rad.fordran_ids)):
-            if ref is not None:
-                rang.setdefault(ref, rad.nr)
+    return res
 
+
+def _radindex(omrade: Omrade) -> tuple[dict[str, int], dict[str, int]]:
+    """inskrivning id → table row, claim id → table row (0-based)."""
+    return omrade.inskrivning_rader(), omrade.fordran_rader()
+
+
+def _rad_k(rad: Any, index: dict[str, int], claim_row: dict[str, int], omrade: Omrade) -> tuple[int | None, bool]:
+    """The table row an engine row reports (``None``: the costs, not a table row), and whether it is a post of the
+    row's claim ranked apart from the row's pantbrev (the utmätning's, FRL 8 §)."""
+    if rad.ids:
+        return index.get(rad.ids[0]), False
+    if rad.fordran_ids:
+        k = claim_row.get(rad.fordran_ids[0])
+        return k, k is not None and bool(omrade.rader[k].inskrivning)
+    return None, False
+
+
+def _kolumner_a(omrade: Omrade, res: Any) -> Berakning:
+    """The per-row columns and the sums of a case range from the engine's result (one pass over its rows)."""
+    prissatt = res.medel is not None
+    rader = omrade.rader
+    n = len(rader)
+    index, claim_row = _radindex(omrade)
+    index_get, claim_get = index.get, claim_row.get
+    fr, ti, ah = [NOLL] * n, [NOLL] * n, [NOLL] * n
+    sk, hf = [False] * n, [False] * n
+    st: list[str | None] = [None] * n
+    ut: list[Decimal | None] = [None] * n
+    br: list[Decimal | None] = [None] * n
+    bf: list[Decimal | None] = [None] * n
+    fu: list[Decimal | None] = [None] * n
+    sett = [False] * n  # an engine row reported on the table row already
+    forst = [_SIST] * n  # the first engine row (nr) naming the table row's inskrivning or claim
     for rad in res.rader:
-        k = None
-        separate = False  # a post of the row's claim ranked apart from the row's pantbrev: the utmätning's
-        if rad.ids:
-            k = index.get(rad.ids[0])
-        elif rad.fordran_ids:
-            k = claim_row.get(rad.fordran_ids[0])
-            separate = k is not None and bool(omrade.rader[k].inskrivning)
+        ids, fids, rnr = rad.ids, rad.fordran_ids, rad.nr
+        for i in ids:
+            ref = index_get(i)
+            if ref is not None and forst[ref] == _SIST:
+                forst[ref] = rnr
+        for c in fids:
+            ref = claim_get(c)
+            if ref is not None and forst[ref] == _SIST:
+                forst[ref] = rnr
+        if ids:  # (_rad_k written out for the usual row)
+            k = index_get(ids[0])
+            separate = False
+        else:
+            k, separate = _rad_k(rad, index, claim_row, omrade)
         if k is None:
             continue  # costs: not a table row
-        v = vals[k]
-        assert v is not None
-        first = not v.kallor
+        fm = rad.formansratt
         if separate:
             # FRL 8 §: the Förmånsrätt column shows the pantbrev's rank, as the CLI's row does; the part of the
             # claim ranked by the utmätning has its own column (its Utfaller is in the row's Utfaller)
-            v.formansratt_utmatning = (v.formansratt_utmatning or NOLL) + rad.formansratt
+            fu[k] = (fu[k] or NOLL) + fm
         else:
-            v.formansratt += rad.formansratt
+            fr[k] += fm
         if rad.block:  # the row of the block's last pantbrev: the block's post
-            v.block_formansratt = rad.block_formansratt
-        v.tillagg += rad.tillagg
-        if rad.typ in ("agarhypotek", "overhypotek", "utmatt"):
-            v.agarhypotek += rad.formansratt
-        if first:
-            v.skyddad = rad.skyddad
+            bf[k] = rad.block_formansratt
+        ti[k] += rad.tillagg
+        if rad.typ in _AGARTYPER:
+            ah[k] += fm
+        if not sett[k]:
+            sett[k] = True
+            sk[k] = rad.skyddad
         if rad.status:
-            v.status = rad.status
+            st[k] = rad.status
         if prissatt:
-            v.utfaller = (v.utfaller or NOLL) + (rad.utfaller or NOLL)
-        v.kallor.append(rad)
+            ut[k] = (ut[k] or NOLL) + (rad.utfaller or NOLL)
 
-    for k, r in enumerate(omrade.rader):
-        v = vals[k]
-        if v is None:
-            continue
-        ids = [r.fordran] if r.fordran else []
-        if r.inskrivning and f"{r.inskrivning} (innehav)" in fordringar:
-            ids.append(f"{r.inskrivning} (innehav)")
-        for cid in ids:
-            f = fordringar[cid]
-            v.har_fordran = True
-            if prissatt:
-                v.brist = (v.brist or NOLL) + (f.brist or NOLL)
-            v.kallor.append(f)
-        if prissatt and v.utfaller is None:
-            v.utfaller = NOLL
-    _numrera(vals, rang)
+    fordringar = {f.id: f for f in res.fordringar}
+    for cid, k in claim_row.items():  # the row's own claim
+        f = fordringar[cid]
+        hf[k] = True
+        if prissatt:
+            br[k] = (br[k] or NOLL) + (f.brist or NOLL)
+    for cid, f in fordringar.items():  # the holder's claim on a pantbrev of the row, "P1 (innehav)"
+        if cid.endswith(_INNEHAV):
+            k = index_get(cid[: -len(_INNEHAV)])
+            if k is not None:
+                hf[k] = True
+                if prissatt:
+                    br[k] = (br[k] or NOLL) + (f.brist or NOLL)
+
+    nr: list[int | None] = [None if r.tom else 0 for r in rader]
+    if prissatt:
+        for k in range(n):
+            if ut[k] is None and nr[k] is not None:
+                ut[k] = NOLL
+    _numrera(nr, forst)
 
     summor: dict[str, Any] = {
         "skyddsbelopp": res.skyddsbelopp,
@@ -297,6 +326,39 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             kostnader_utfaller=kostnader,
             brist=sum((f.brist or NOLL for f in res.fordringar), NOLL),
         )
+    kolumner = dict(zip(KOLUMNER, (fr, ti, ah, sk, st, ut, br, hf, bf, fu, nr)))
+    return Berakning("A", prissatt, kolumner, summor)
+
+
+_INNEHAV = " (innehav)"
+
+
+def _numrera(nr: list[int | None], rang: list[int]) -> None:
+    """Number the filled table rows (``nr`` not ``None``) 1, 2, … in priority order: by ``rang`` (the first
+    engine row that reports the table row, :data:`_SIST` for none), ties in table order."""
+    n = len(nr)
+    order = [r * n + k for k, r in enumerate(rang)]  # (rang, k) as one int: k < n
+    for place, k in enumerate(sorted((k for k in range(n) if nr[k] is not None), key=order.__getitem__), start=1):
+        nr[k] = place
+
+
+def _detalj_a(omrade: Omrade, res: Any, prissatt: bool) -> tuple[list[Any], Any]:
+    """Each table row's explanation sources (the engine's rows reported on it, then its claims' results) and
+    the FORDELNING table's builder."""
+    index, claim_row = _radindex(omrade)
+    kallor: list[list[Any] | None] = [None if r.tom else [] for r in omrade.rader]
+    for rad in res.rader:
+        k, _separate = _rad_k(rad, index, claim_row, omrade)
+        if k is not None:
+            kallor[k].append(rad)  # type: ignore[union-attr]
+    fordringar = {f.id: f for f in res.fordringar}
+    for k, r in enumerate(omrade.rader):
+        if kallor[k] is None:
+            continue
+        ids = [r.fordran] if r.fordran else []
+        if r.inskrivning and f"{r.inskrivning}{_INNEHAV}" in fordringar:
+            ids.append(f"{r.inskrivning}{_INNEHAV}")
+        kallor[k].extend(fordringar[cid] for cid in ids)  # type: ignore[union-attr]
 
     def tabell() -> list[list[Any]]:
         # FORDELNING: one row per engine row; a claim's brist on the last row that pays it
@@ -317,14 +379,14 @@ def _berakna_a(omrade: Omrade, pris: Decimal | None) -> Berakning:
             out.append(["", "Överskott till ägaren", "", money(res.overskott), ""])
         return out
 
-    return Berakning(omrade, prissatt, vals, summor, tabell)
+    return kallor, tabell
 
 
-def _text_lista(x: Any, v: Radvarde, prissatt: bool) -> str:
-    """The explanation of a row of a precomputed list (built when read, see :class:`Radvarde`)."""
+def _text_lista(x: Any, utfaller: Decimal | None, brist: Decimal | None, prissatt: bool) -> str:
+    """The explanation of a row of a precomputed list (built when read)."""
     text = f"{x.borgenar or x.id}: förmånsrätt {money(x.formansratt):.2f} kr på plats {x.ordning}".replace(".", ",")
     if prissatt:
-        text += f"; utfaller {money(v.utfaller):.2f} kr, brist {money(v.brist):.2f} kr".replace(".", ",")
+        text += f"; utfaller {money(utfaller):.2f} kr, brist {money(brist):.2f} kr".replace(".", ",")
     return text + "."
 
 
@@ -336,21 +398,29 @@ def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
     prissatt = pris is not None
     utfall = coverage([(x.ordning, x.formansratt) for x in lista], pris) if prissatt else [None] * len(lista)
     by_nr = {x.nr: (x, u) for x, u in zip(lista, utfall)}
-    vals: list[Radvarde | None] = []
-    for r in omrade.rader:
+    n = len(omrade.rader)
+    fr: list[Decimal] = [NOLL] * n
+    sk, hf = [False] * n, [False] * n
+    ut: list[Decimal | None] = [None] * n
+    br: list[Decimal | None] = [None] * n
+    nr: list[int | None] = [None] * n
+    rang = [_SIST] * n
+    kallor: list[list[Any] | None] = [None] * n
+    for k, r in enumerate(omrade.rader):
         if r.tom:
-            vals.append(None)
             continue
         x, u = by_nr[r.nr]
-        v = Radvarde(formansratt=ore(x.formansratt), har_fordran=True)
-        v.skyddad = exek is not None and x.ordning < exek.ordning
+        nr[k] = 0
+        rang[k] = x.ordning
+        fr[k] = ore(x.formansratt)
+        hf[k] = True
+        sk[k] = exek is not None and x.ordning < exek.ordning
         if prissatt:
-            v.utfaller = u
+            ut[k] = u
             grund = x.fordran if x.fordran is not None else x.formansratt
-            v.brist = max(ore(grund) - u, NOLL)
-        v.kallor.append(partial(_text_lista, x, v, prissatt))
-        vals.append(v)
-    _numrera(vals, {k: by_nr[r.nr][0].ordning for k, r in enumerate(omrade.rader) if not r.tom})
+            br[k] = max(ore(grund) - u, NOLL)
+        kallor[k] = [partial(_text_lista, x, ut[k], br[k], prissatt)]
+    _numrera(nr, rang)
     summor: dict[str, Any] = {"varningar": ""}
     if exek is not None:
         summor["skyddsbelopp"] = summor["lagsta_bud"] = ore(
@@ -362,102 +432,115 @@ def _berakna_b(omrade: Omrade, pris: Decimal | None) -> Berakning:
             medel=ore(pris),
             utdelat=utdelat,
             overskott=ore(pris) - utdelat,
-            brist=sum((v.brist for v in vals if v is not None), NOLL),
+            brist=sum((b for b in br if b is not None), NOLL),
         )
 
     def tabell() -> list[list[Any]]:
         out: list[list[Any]] = [list(FORDELNING_RUBRIK)]
         for k, (x, u) in enumerate(zip(lista, utfall), start=1):
-            v = vals[x.nr - 1]  # Listrad.nr is the 1-based table row
+            b = br[x.nr - 1]  # Listrad.nr is the 1-based table row
             out.append([k, x.borgenar or x.id, money(x.formansratt), money(u) if prissatt else "",
-                        money(v.brist) if prissatt else ""])
+                        money(b) if prissatt else ""])
         if prissatt:
             out.append(["", "Överskott", "", money(summor["overskott"]), ""])
         return out
 
-    return Berakning(omrade, prissatt, vals, summor, tabell)
+    none: list[None] = [None] * n
+    kolumner = dict(zip(KOLUMNER, (fr, [NOLL] * n, [NOLL] * n, sk, none, ut, br, hf, none, none, nr)))
+    return Berakning("B", prissatt, kolumner, summor, (kallor, tabell))
 
 
-def _freeze(rows: list[list[Any]]) -> tuple:
-    """A hashable cache key for the range. TRUE == 1 in Python, so booleans are tagged (1 and 1.0
-    mean the same to every coercion here, but TRUE and 1 do not: 'Ja' vs '1' as text)."""
-    out = []
-    for row in rows:
-        if bool in set(map(type, row)):
-            out.append(tuple(("bool", c) if c.__class__ is bool else c for c in row))
-        else:
-            out.append(tuple(row))
-    return tuple(out)
+# --------------------------------------------------------------------------- the memo
 
 
 def _is_bool(value: Any) -> bool:
     return value.__class__ is bool or value.__class__.__name__ == "bool_"  # numpy.bool_ too
 
 
-def _bool_spots(key: tuple) -> tuple[tuple[tuple[int, int], ...], tuple[bool, ...]]:
-    """Where a key could equal another that differs in TRUE/FALSE vs 1/0: the cells whose value is 0 or 1,
-    and which of them are booleans. Built once per cache entry (on a miss)."""
+_NOLL_ETT = frozenset({0, 1})
+
+
+def _bool_spots(rows: Any) -> tuple[tuple[tuple[int, int], ...], tuple[bool, ...]]:
+    """Where a range could equal another that differs in TRUE/FALSE vs 1/0 (equal in Python): the cells whose
+    value is 0 or 1, and which of them are booleans. Built once per memo entry (on a miss). A memoized range's
+    cells are hashable, and a cell equal to 0 or 1 hashes as 0 or 1 does, so a row with none is passed over in C
+    (a set lookup per cell, ``isdisjoint``)."""
     spots = []
-    for r, row in enumerate(key):
-        for c, v in enumerate(row):
-            if v is not None and v.__class__ is not str and not isinstance(v, tuple):
-                try:
-                    if v == 0 or v == 1:
-                        spots.append((r, c))
-                except (TypeError, ValueError):
-                    pass
-    return tuple(spots), tuple(_is_bool(key[r][c]) for r, c in spots)
+    if not _NOLL_ETT.isdisjoint(chain.from_iterable(rows)):
+        for r, row in enumerate(rows):
+            if _NOLL_ETT.isdisjoint(row):
+                continue
+            for c, v in enumerate(row):
+                if v is not None and v.__class__ is not str and not isinstance(v, tuple):
+                    try:
+                        if v == 0 or v == 1:
+                            spots.append((r, c))
+                    except (TypeError, ValueError):
+                        pass
+    return tuple(spots), tuple(_is_bool(rows[r][c]) for r, c in spots)
+
+
+def _freeze(rows: list[list[Any]]) -> tuple:
+    """A hashable copy of a range's cells (the test that every cell is hashable: a range holding an unhashable
+    cell is not memoized, as its value could change in place)."""
+    return tuple(map(tuple, rows))
 
 
 class _Key:
-    """A cache key that hashes its (large) value once: a range's key is thousands of cells, and a dict
-    lookup would otherwise hash it again for every operation."""
+    """A memo key: a range's rows (a copy of its cells, or the caller's own rows for one lookup) and a hash of
+    their size and a few of their rows, not of every cell. Equal keys have equal hashes (equal cells hash
+    alike); two ranges that share the sampled rows share a hash and are told apart by comparing every cell,
+    once, in C. So a lookup compares the range with an entry instead of hashing the whole range first."""
 
-    __slots__ = ("value", "hash")
+    __slots__ = ("rows", "hash")
 
-    def __init__(self, value: Any):
-        self.value = value
-        self.hash = hash(value)
+    def __init__(self, rows: Any):
+        self.rows = rows
+        n = len(rows)
+        self.hash = hash((n, tuple(rows[0]), tuple(rows[n // 2]), tuple(rows[-1])))
 
     def __hash__(self) -> int:
         return self.hash
 
     def __eq__(self, other: object) -> bool:
-        return self is other or (
-            other.__class__ is _Key and self.hash == other.hash and self.value == other.value  # type: ignore[attr-defined]
-        )
+        if self is other:
+            return True
+        if other.__class__ is not _Key or self.hash != other.hash:  # type: ignore[attr-defined]
+            return False
+        try:
+            return bool(self.rows == other.rows)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - a cell whose comparison fails (a numpy row) matches nothing
+            return False
 
 
 class _LRU:
     """A small least-recently-used cache: 300 per-cell calls over one range compute once.
 
     ``valid(entry)`` (optional) may reject a stored entry whose key merely compares equal; it is then
-    computed again, counted as a miss, and replaced. One hash and one comparison of the key per call.
+    computed again, counted as a miss, and replaced. ``probe`` (optional) is a key tried first that is never
+    stored (one that wraps the caller's own rows); ``key()`` gives the key to look up and store on a miss.
     """
 
     def __init__(self, size: int = 32):
         self.size = size
-        self.data: OrderedDict = OrderedDict()  # _Key → (the same _Key, value)
+        self.data: OrderedDict = OrderedDict()  # key → (the same key, value)
         self.hits = self.misses = 0
 
-    def get(self, key: Any, compute: Callable[[], Any], valid: Callable[[Any], bool] | None = None) -> Any:
-        try:
-            k = _Key(key)
-        except TypeError:
-            return compute()
-        stored = self.data.get(k)
+    def find(self, key: Any, valid: Callable[[Any], bool] | None = None) -> tuple[Any, Any]:
+        """(the stored key, the value) for ``key``, or (``None``, ``None``)."""
+        stored = self.data.get(key)
         if stored is not None and (valid is None or valid(stored[1])):
             self.data.move_to_end(stored[0])  # the stored key object itself: found by identity
             self.hits += 1
-            return stored[1]
-        self.misses += 1
-        value = compute()
-        if stored is not None:
-            del self.data[stored[0]]
-        self.data[k] = (k, value)
+            return stored
+        return None, None
+
+    def put(self, key: Any, value: Any) -> None:
+        """Store ``value`` (a miss counted before it was computed), replacing an entry whose key equals ``key``."""
+        self.data.pop(key, None)
+        self.data[key] = (key, value)
         if len(self.data) > self.size:
             self.data.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         self.data.clear()
@@ -467,80 +550,137 @@ class _LRU:
 CACHE = _LRU()
 
 
-#: immutable ranges seen recently: id → (the range, its rows, its cache key)
+#: immutable ranges seen recently: id → (the range, its key, its rows as read)
 _FROZEN: OrderedDict = OrderedDict()
+
+
+def _paused(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` with Python's cyclic garbage collector paused (as recalc does per workbook): a 1 000-row case
+    makes tens of thousands of small objects, whose collections walked every live object again (a quarter of
+    the engine's time at 1 000 rows). Nothing here makes reference cycles that must be collected; the collector
+    is switched back on (when it was on) at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return fn(*args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compute(rows: list[list[Any]], p: Decimal | None, adress: str | None, detalj: bool) -> Berakning:
+    o = _las(rows, adress)
+    if o.lage == "B":
+        return _berakna_b(o, p)
+    res = _motor_a(o, p)
+    b = _kolumner_a(o, res)
+    # what only the texts need: kept now when this call needs it, else recomputed from the rows when first asked
+    b._detalj = _detalj_a(o, res, b.prissatt) if detalj else partial(_paused, _recompute, rows, adress, p)
+    return b
+
+
+def _recompute(rows: list[list[Any]], adress: str | None, p: Decimal | None) -> tuple[list[Any], Any]:
+    o = _las(rows, adress)
+    res = _motor_a(o, p)
+    return _detalj_a(o, res, res.medel is not None)
+
+
 _ROW_TYPES = frozenset({list, tuple})
+_PLAIN_TYPES = frozenset({type(None), str, float, int, bool, Decimal, _dt.date, _dt.datetime})
 
 
-def _rows_and_key(omrade: Any) -> tuple[list[list[Any]] | None, _Key | None]:
-    """The range's cache key (hashed once; ``None`` if a cell is unhashable), and its rows when they had
-    to be read to build it (else ``None``: they are read on a cache miss only).
+def _snapshot(omrade: Any) -> tuple[list[list[Any]], list[list[Any]]]:
+    """(the memo entry's own copy of the range, which the caller's later changes do not reach; the rows to read,
+    as :func:`as_2d` gives them).
 
+    A list (or tuple) of rows is copied row by row with its cells as they are, so that the caller's next list
+    of the same cells compares equal to the copy; when its rows are of one length and its cells plain values
+    (what xlwings sends) the copy is what :func:`as_2d` would give and is read as it is. Anything else is read
+    with :func:`as_2d`, and that is the copy."""
+    if type(omrade) in _ROW_TYPES and omrade and _ROW_TYPES.issuperset(map(type, omrade)):
+        copy = [list(r) for r in omrade]
+        if len(set(map(len, copy))) == 1 and copy[0] and _PLAIN_TYPES.issuperset(
+                map(type, chain.from_iterable(copy))):
+            return copy, copy
+        return copy, as_2d(copy)
+    rows = as_2d(omrade)
+    return rows, rows
+
+
+def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None, detalj: bool = False) -> Berakning:
+    """Parse the range and compute it (memoized on the range's values, the price and the address).
+
+    ``adress`` is the range's top-left cell (``"B3"``), used only in error messages; ``detalj`` says the caller
+    needs the explanations or the FORDELNING table (they are then kept from the start).
+    Errors are not cached: they are raised again on every call. Pass a tuple of tuples to skip
+    re-reading an unchanged range on every call.
+
+    * A list of rows (what Excel and xlwings send, a new list on every call) is looked up with its own rows
+      in the key (no copy, no hash of every cell), compared with an entry's copy cell by cell; such a
+      comparison treats TRUE as 1 (they compare equal), so the few cells where that matters are checked too.
     * A tuple of tuples cannot change, so when the very same tuple comes again (recalc passes one object
-      to every call in a workbook) its key is reused, hash and all.
-    * A list of rows (what Excel and xlwings send, a new list on every call) is keyed on its raw values,
-      ``tuple(map(tuple, rows))``: one pass in C, no per-cell normalising. Such a key treats TRUE as 1
-      (they compare equal); :func:`berakning` checks the few cells where that matters.
-    * Anything else (a DataFrame, a numpy array, a flat list) is read with :func:`as_2d` and frozen.
+      to every call in a workbook) its key is reused.
+    * Anything else (a DataFrame, a numpy array, a flat list) is read with :func:`as_2d` and looked up
+      (and stored) with that copy.
     """
+    p = _pris(pris)
+    key = None
     if type(omrade) is tuple:
         hit = _FROZEN.get(id(omrade))
         if hit is not None and hit[0] is omrade:
             _FROZEN.move_to_end(id(omrade))
-            return hit[1], hit[2]
-    if type(omrade) is list and omrade and _ROW_TYPES.issuperset(map(type, omrade)):
-        return None, _key_or_none(tuple(map(tuple, omrade)))
-    rows = as_2d(omrade)
-    key = _key_or_none(_freeze(rows))
-    if key is not None and type(omrade) is tuple and all(type(r) is tuple for r in omrade):
-        _FROZEN[id(omrade)] = (omrade, rows, key)
-        if len(_FROZEN) > 8:
-            _FROZEN.popitem(last=False)
-    return rows, key
-
-
-def _key_or_none(value: tuple) -> _Key | None:
-    try:
-        return _Key(value)
-    except TypeError:  # a cell holding something unhashable: no caching
-        return None
-
-
-def berakning(omrade: Any, pris: Any = None, *, adress: str | None = None) -> Berakning:
-    """Parse the range and compute it (memoized on the range's values, the price and the address).
-
-    ``adress`` is the range's top-left cell (``"B3"``), used only in error messages.
-    Errors are not cached: they are raised again on every call. Pass a tuple of tuples to skip
-    re-reading an unchanged range on every call (see :func:`_rows_and_key`).
-    """
-    rows, key = _rows_and_key(omrade)
-    p = _pris(pris)
-
-    def compute() -> tuple[Berakning, tuple, tuple]:
-        # Python's cyclic garbage collector is paused for the one computation (as recalc does per workbook):
-        # a 1 000-row case makes tens of thousands of small objects, whose collections walked every live
-        # object again (a quarter of the engine's time at 1 000 rows). Nothing here makes reference
-        # cycles that must be collected; the collector is switched back on (when it was on) at the end.
-        was_enabled = gc.isenabled()
-        gc.disable()
+            key, rows = hit[1], hit[2]
+    if key is None and type(omrade) in _ROW_TYPES and omrade:
         try:
-            o = las_omrade(rows if rows is not None else omrade, adress)  # (las_omrade reads it with as_2d)
-            b = _berakna_b(o, p) if o.lage == "B" else _berakna_a(o, p)
-            return (b, *_bool_spots(key.value)) if key is not None else (b, (), ())
-        finally:
-            if was_enabled:
-                gc.enable()
-
+            probe = _Key(omrade)
+        except (TypeError, IndexError):
+            probe = None
+        if probe is not None:
+            entry = _find(probe, p, adress)
+            if entry is not None:
+                return _mit_detalj(entry, detalj)
     if key is None:
-        return compute()[0]
-    frozen = key.value
+        copy, rows = _snapshot(omrade)
+        if rows is not copy:  # (plain cells are hashable: only other ones need the test)
+            try:
+                hash(_freeze(copy))
+            except TypeError:  # an unhashable cell: no memo
+                return _paused(_compute, rows, p, adress, detalj)
+        try:
+            key = _Key(copy)
+        except TypeError:
+            return _paused(_compute, rows, p, adress, detalj)
+        if type(omrade) is tuple and all(type(r) is tuple for r in omrade):
+            _FROZEN[id(omrade)] = (omrade, key, rows)
+            if len(_FROZEN) > 8:
+                _FROZEN.popitem(last=False)
+    # (a copy may find what the range itself did not: a DataFrame, tuple rows; a list's own miss costs a dict
+    # lookup, a comparison only where the sampled rows' hash matches)
+    entry = _find(key, p, adress)
+    if entry is not None:
+        return _mit_detalj(entry, detalj)
+    CACHE.misses += 1
+    b = _paused(_compute, rows, p, adress, detalj)
+    CACHE.put((key, p, adress), (b, *_bool_spots(key.rows)))
+    return b
+
+
+def _find(key: _Key, p: Decimal | None, adress: str | None) -> Berakning | None:
+    rows = key.rows
 
     def valid(entry: tuple[Berakning, tuple, tuple]) -> bool:
-        # the stored key equals this one; they can still differ where one has TRUE and the other 1
+        # the stored rows equal these; they can still differ where one has TRUE and the other 1
         _, spots, flags = entry
-        return not spots or tuple(_is_bool(frozen[r][c]) for r, c in spots) == flags
+        return not spots or tuple(_is_bool(rows[r][c]) for r, c in spots) == flags
 
-    return CACHE.get((key, p, adress), compute, valid)[0]
+    _, entry = CACHE.find((key, p, adress), valid)
+    return None if entry is None else entry[0]
+
+
+def _mit_detalj(b: Berakning, detalj: bool) -> Berakning:
+    if detalj and callable(b._detalj):
+        b.detalj()
+    return b
 
 
 def _kraver_pris(b: Berakning) -> None:
@@ -548,39 +688,52 @@ def _kraver_pris(b: Berakning) -> None:
         raise _ingen_pris()
 
 
-def _kolumnvarde(v: Radvarde | None, kolumn: str, b: Berakning) -> Any:
-    if v is None:
-        return ""
-    if kolumn in ("utfaller", "brist"):
-        _kraver_pris(b)
+def _visa(b: Berakning, kolumn: str) -> list[Any]:
+    """What every table row's cell shows for ``kolumn`` (not ``forklaring``): blank rows ``""``, money as floats
+    rounded to öre."""
+    c = b.kolumner
+    nr = b.nr
     if kolumn == "formansratt":
-        return money(v.formansratt)
-    if kolumn == "tillagg":
-        return money(v.tillagg) if b.omrade.lage == "A" else ""
-    if kolumn == "agarhypotek":
-        return money(v.agarhypotek) if b.omrade.lage == "A" else ""
+        return ["" if n is None else money(v) for n, v in zip(nr, c["formansratt"])]
+    if kolumn in ("tillagg", "agarhypotek"):
+        if b.lage != "A":
+            return [""] * b.antal
+        return ["" if n is None else money(v) for n, v in zip(nr, c[kolumn])]
     if kolumn == "skyddad":
-        return v.skyddad
+        return ["" if n is None else v for n, v in zip(nr, c["skyddad"])]
     if kolumn == "status":
-        return STATUSTEXT.get(v.status or "", "")
-    if kolumn == "utfaller":
-        return money(v.utfaller if v.utfaller is not None else NOLL)
+        return ["" if n is None else STATUSTEXT.get(v or "", "") for n, v in zip(nr, c["status"])]
+    if kolumn == "utfaller":  # money() written out: the column COVERAGE returns
+        return ["" if n is None else float((v if v is not None else NOLL).quantize(ORE, ROUND_HALF_UP))
+                for n, v in zip(nr, c["utfaller"])]
     if kolumn == "brist":
-        return money(v.brist) if v.har_fordran else ""
-    if kolumn == "forklaring":
-        return " ".join(v.forklaring)
+        return ["" if n is None else money(v) if h else "" for n, v, h in zip(nr, c["brist"], c["har_fordran"])]
     if kolumn == "nr":
-        return v.nr
-    if kolumn == "block_formansratt":
-        return "" if v.block_formansratt is None else money(v.block_formansratt)
-    if kolumn == "formansratt_utmatning":
-        return "" if v.formansratt_utmatning is None else money(v.formansratt_utmatning)
+        return ["" if n is None else n for n in nr]
+    if kolumn in ("block_formansratt", "formansratt_utmatning"):
+        return ["" if n is None or v is None else money(v) for n, v in zip(nr, c[kolumn])]
     raise AssertionError(kolumn)
 
 
+def _kolumnvarde(b: Berakning, k: int, kolumn: str) -> Any:
+    """The cell value of table row ``k`` (0-based) for ``kolumn``."""
+    if b.nr[k] is None:
+        return ""
+    if kolumn in ("utfaller", "brist"):
+        _kraver_pris(b)
+    if kolumn == "forklaring":
+        return " ".join(b.forklaring(k))
+    ut = b._ut.get(kolumn)
+    if ut is None:
+        ut = b._ut[kolumn] = _visa(b, kolumn)
+    return ut[k]
+
+
 def _kolumn_ut(b: Berakning, kolumn: str) -> list[list[Any]]:
-    out = [[_kolumnvarde(v, kolumn, b)] for v in b.rader]
-    return out or [[""]]
+    ut = b._ut.get(kolumn)
+    if ut is None:
+        ut = b._ut[kolumn] = _visa(b, kolumn)
+    return [[x] for x in ut] or [[""]]
 
 
 # --------------------------------------------------------------------------- the Excel functions
@@ -681,16 +834,15 @@ def OVERSKOTT(omrade: Any, pris: Any = None, *, adress: str | None = None) -> fl
 def FORDELNING(omrade: Any, pris: Any = None, *, adress: str | None = None) -> list[list[Any]]:
     """Fördelningen som tabell med rubrikrad: Rad, Borgenär, Förmånsrätt, Utfaller, Brist; en rad per
     rad i förteckningen (kostnader och ägarhypotek inräknade) och sist överskottet (UB 13 kap.)."""
-    b = berakning(omrade, pris, adress=adress)
+    b = berakning(omrade, pris, adress=adress, detalj=True)
     _kraver_pris(b)
     return [list(r) for r in b.fordelning]
 
 
 def FORKLARING(omrade: Any, rad: Any, pris: Any = None, *, adress: str | None = None) -> str:
     """Förklaringen på svenska av siffrorna för en tabellrad (rad 1 = första raden under rubrikraden)."""
-    b = berakning(omrade, pris, adress=adress)
-    r = _radnr(rad, b.omrade)
-    return _kolumnvarde(b.rader[r.nr - 1], "forklaring", b)
+    b = berakning(omrade, pris, adress=adress, detalj=True)
+    return _kolumnvarde(b, _radnr(rad, b), "forklaring")
 
 
 def SAK_RAD(omrade: Any, rad: Any, kolumn: Any, pris: Any = None, *, adress: str | None = None) -> Any:
@@ -700,9 +852,8 @@ def SAK_RAD(omrade: Any, rad: Any, kolumn: Any, pris: Any = None, *, adress: str
     FRL 8 §) eller nr (radens plats i sakägarförteckningen, 1 = bäst rätt, bland de ifyllda raderna); rad 1 =
     första raden under rubrikraden (tomma rader räknas)."""
     k = _kolumn(kolumn, RADKOLUMNER)
-    b = berakning(omrade, pris, adress=adress)
-    r = _radnr(rad, b.omrade)
-    return _kolumnvarde(b.rader[r.nr - 1], k, b)
+    b = berakning(omrade, pris, adress=adress, detalj=k == "forklaring")
+    return _kolumnvarde(b, _radnr(rad, b), k)
 
 
 def SAK_SUMMA(omrade: Any, kolumn: Any, pris: Any = None, *, adress: str | None = None) -> Any:

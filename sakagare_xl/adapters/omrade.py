@@ -43,11 +43,13 @@ from ..engine.errors import (
     SakagareError,
     SaknatVarde,
 )
-from ..engine.model import MAX_MANADER, SLAG_RATTIGHETER, Arende, Fordran, Forsaljning, Inskrivning
+from ..engine.model import MAX_MANADER, SISTA_DAG, SLAG_RATTIGHETER, Arende, Fordran, Forsaljning, Inskrivning
 from .values import (
+    EXCEL_EPOCH,
     EXCEL_ERRORS,
     as_2d,
     cell_address,
+    date_to_serial,
     is_blank,
     normalise,
     parse_address,
@@ -153,7 +155,7 @@ _TIDSBERAKNING = {"manader": "manader", "manad": "manader", "dagar": "dagar", "d
 # --------------------------------------------------------------------------- result types
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tabellrad:
     """One table row below the heading (blank rows too): what it holds and where it is.
 
@@ -200,6 +202,8 @@ class Omrade:
     needs dubbelutrop, (``None``, bid with, bid without); empty without bids (docs/layout.md)"""
     _platser: dict[str, int] = field(default_factory=dict, repr=False)
     _huvud: dict[str, str] = field(default_factory=dict, repr=False)
+    _insk: dict[str, int] = field(default_factory=dict, repr=False)
+    _ford: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def kopeskilling(self) -> Decimal | None:
@@ -209,6 +213,14 @@ class Omrade:
         """The table row an inskrivning or fordran id came from."""
         i = self._platser.get(id_)
         return None if i is None else self.rader[i]
+
+    def inskrivning_rader(self) -> dict[str, int]:
+        """inskrivning id → its table row's index in ``rader`` (mode A)."""
+        return self._insk
+
+    def fordran_rader(self) -> dict[str, int]:
+        """claim id → its table row's index in ``rader`` (mode A; the claims of the table's own rows)."""
+        return self._ford
 
     def plats_i_huvudet(self, key: str) -> str | None:
         """Where a header field (an engine field of the sale, e.g. ``fordelningsdag``) is:
@@ -323,7 +335,12 @@ def las_omrade(values: Any, topleft: str | tuple[int, int] | None = None) -> Omr
 
     ``topleft`` is the range's top-left cell (``"B3"``) if known; errors then give real addresses.
     """
-    rows = as_2d(values)
+    return las_rader(as_2d(values), topleft)
+
+
+def las_rader(rows: list[list[Any]], topleft: str | tuple[int, int] | None = None) -> Omrade:
+    """:func:`las_omrade` of rows already as :func:`~.values.as_2d` gives them (a rectangular list of lists of
+    plain values), without copying them again (the Excel functions' memo has made that copy)."""
     tl = topleft if isinstance(topleft, tuple) or topleft is None else parse_address(topleft)
     plats = _Plats(tl)
 
@@ -493,8 +510,12 @@ def _las_arende(
     fordringar: list[Fordran] = []
     tabellrader: list[Tabellrad] = []
     platser: dict[str, int] = {}
+    insk: dict[str, int] = {}
+    ford: dict[str, int] = {}
 
-    for nr, r, cells, p in _rader(rows, heading, kolumner, plats, tabellrader):
+    def allman(nr: int, r: int, cells: dict[str, Any], p: Any) -> None:
+        """One table row read cell by cell with the general conversions: every row the inline reading below
+        does not take, and every error (its order and its message)."""
         get = cells.get  # a missing column reads as blank
 
         id_ = _namn(get("id"), p, "id") or f"rad {nr}"
@@ -588,9 +609,82 @@ def _las_arende(
             )
             fordran_id = id_
         platser[id_] = len(tabellrader)
+        if inskrivning_id:
+            insk[id_] = len(tabellrader)
+        if fordran_id:
+            ford[id_] = len(tabellrader)
         tabellrader.append(
             Tabellrad(nr=nr, rad=r, tom=False, slag=slag, id=id_, inskrivning=inskrivning_id, fordran=fordran_id)
         )
+
+
+    body = rows[heading + 1:]
+    blank_col = [None] * len(body)
+    cols = [[row[kolumner[key]] for row in body] if key in kolumner else blank_col for key in _LEAN_KEYS]
+    pos = tuple(kolumner.values())
+    width = len(pos)
+    for i, (ordning, idv, dagv, slagv, beloppv, borgv, kapv, rantav, kostv, pbv, exv, persv, ohv, utv) in \
+            enumerate(zip(*cols)):
+        nr = i + 1
+        r = heading + 1 + i
+        # The common row, an inteckning (with or without a claim) of plain cells, read inline with exactly the
+        # general conversions' results; a row or a cell this does not take goes to ``allman``, which reads the
+        # row from the start and raises whatever error the row has (tests/excel/test_excel_omrade_fast.py).
+        if (_INLINE and idv.__class__ is str and beloppv.__class__ is float and 0.0 < beloppv <= _FAST_MAX and ordning is None
+                and ohv is None and utv is None and (slagv is None or slagv.__class__ is str)):
+            id_ = idv.strip()
+            id_ = id_ or f"rad {nr}"
+            slag_text = slagv.strip() if slagv is not None else ""
+            borgenar = "" if borgv is None else borgv.strip() if borgv.__class__ is str else None
+            kapital = (None if kapv is None else Decimal(repr(kapv))
+                       if kapv.__class__ is float and 0.0 <= kapv <= _FAST_MAX else _ANNAT)
+            ranta = (_NOLL if rantav is None else Decimal(repr(rantav))
+                     if rantav.__class__ is float and 0.0 <= rantav <= _FAST_MAX else _ANNAT)
+            kostnader = (_NOLL if kostv is None else Decimal(repr(kostv))
+                         if kostv.__class__ is float and 0.0 <= kostv <= _FAST_MAX else _ANNAT)
+            exek = False if exv is None else _FLAGGOR.get(exv, _ANNAT) if exv.__class__ is str else _ANNAT
+            personligt = True if persv is None else _FLAGGOR.get(persv, _ANNAT) if persv.__class__ is str else _ANNAT
+            pantbrev = () if pbv is None else _split_ids(pbv) if pbv.__class__ is str else _ANNAT
+            dc = dagv.__class__
+            dag = (dagv.date() if dc is _dt.datetime
+                   else _ANNAT if dc is not float or not dagv.is_integer()
+                   else int(dagv) if 1800 <= dagv <= 2200
+                   else _EXCEL_EPOCH + _dt.timedelta(days=int(dagv)) if 2200 < dagv <= _SISTA_SERIAL
+                   else _ANNAT)
+            if (id_ not in EXCEL_ERRORS and id_ not in platser and (not slag_text or _slag(slag_text) == "inteckning")
+                    and borgenar is not None and borgenar not in EXCEL_ERRORS and kapital is not _ANNAT
+                    and ranta is not _ANNAT and kostnader is not _ANNAT and exek is not _ANNAT
+                    and personligt is not _ANNAT and pantbrev is not _ANNAT and dag is not _ANNAT
+                    and (borgenar if kapital is not None else
+                         rantav is None and kostv is None and not pantbrev and not exek and persv is None)):
+                belopp = Decimal(repr(beloppv))
+                try:
+                    ins = Inskrivning.betrodd(id_, dag, "inteckning", belopp, None, borgenar)
+                except SakagareError as exc:
+                    key = _FIELD_TO_KEY.get(exc.field or "", "id")
+                    raise _relocate(exc, plats.table(nr, r, key, kolumner.get(key))) from None
+                inskrivningar.append(ins)
+                k = len(tabellrader)
+                platser[id_] = insk[id_] = k
+                if kapital is not None:
+                    fordringar.append(Fordran.betrodd(id_, borgenar, kapital, ranta, kostnader, pantbrev or (id_,),
+                                                      (), (), exek, False, personligt, None))
+                    ford[id_] = k
+                    tabellrader.append(Tabellrad(nr, r, False, "inteckning", id_, id_, id_))
+                else:
+                    tabellrader.append(Tabellrad(nr, r, False, "inteckning", id_, id_, None))
+                continue
+        row = body[i]
+        cellvalues = tuple(row[c] for c in pos)
+        if cellvalues.count(None) == width or all(map(is_blank, cellvalues)):
+            tabellrader.append(Tabellrad(nr, r, True))
+            continue
+        cells = dict(zip(kolumner, cellvalues))
+
+        def p(key: str, _nr: int = nr, _r: int = r) -> str:
+            return plats.table(_nr, _r, key, kolumner.get(key))
+
+        allman(nr, r, cells, p)
 
     arende = Arende(forsaljning=forsaljning, inskrivningar=tuple(inskrivningar), fordringar=tuple(fordringar))
     return Omrade(
@@ -604,6 +698,8 @@ def _las_arende(
         dubbelutrop=dubbelutrop,
         _platser=platser,
         _huvud={key: plats.header(r, DISPLAY[key]) for key, r in where.items()},
+        _insk=insk,
+        _ford=ford,
     )
 
 
@@ -649,6 +745,15 @@ _FIELD_TO_KEY = {
 
 
 _NOLL = Decimal(0)
+#: the table columns the inline reading of a row takes, in its order
+_LEAN_KEYS = ("ordning", "id", "dag", "slag", "belopp", "borgenar", "kapital", "ranta", "kostnader", "pantbrev",
+              "exekutionsfordran", "personligt_ansvar", "overhypotek", "utmatta_pantbrev")
+_ANNAT = object()  # a cell the inline reading leaves to the general one
+_INLINE = True  # False: every row through the general reading (the tests compare the two)
+#: flag texts the inline reading takes (to_bool gives the same for them)
+_FLAGGOR = {"Ja": True, "Nej": False, "ja": True, "nej": False, "JA": True, "NEJ": False}
+_EXCEL_EPOCH = EXCEL_EPOCH
+_SISTA_SERIAL = date_to_serial(SISTA_DAG)
 
 
 def _fordran(id_, borgenar, kapital, ranta, kostnader, pantbrev, overhypotek, utmatta, exek, frl6, personligt, rangdag, p):
@@ -725,4 +830,5 @@ __all__ = [
     "Listrad",
     "Omrade",
     "las_omrade",
+    "las_rader",
 ]

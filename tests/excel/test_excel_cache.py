@@ -27,8 +27,8 @@ def test_a_hit_on_a_fresh_list_reads_no_cell(monkeypatch):
     first = [SAK_RAD(fresh(r), n, "utfaller") for n in range(1, 5)]
     calls = []
     monkeypatch.setattr(F, "as_2d", lambda *a: calls.append("as_2d") or V.as_2d(*a))
-    monkeypatch.setattr(F, "_freeze", lambda *a: calls.append("_freeze") or [])
-    monkeypatch.setattr(F, "las_omrade", lambda *a: calls.append("las_omrade"))
+    monkeypatch.setattr(F, "_freeze", lambda *a: calls.append("_freeze") or ())
+    monkeypatch.setattr(F, "_las", lambda *a: calls.append("_las"))
     assert [SAK_RAD(fresh(r), n, "utfaller") for n in range(1, 5)] == first
     assert calls == []
     assert CACHE.misses == 1
@@ -66,3 +66,16 @@ def test_a_changed_cell_in_a_fresh_list_is_a_new_entry():
     r[9][6] = 30000.0  # D's claim 25 000 → 30 000: still 10 000 paid, 20 000 short
     assert BRIST(fresh(r))[3] == [20000.0]
     assert CACHE.misses == 2
+
+
+@pytest.mark.parametrize("shape", ["tuple rows", "tuple of tuples", "ragged"])
+def test_other_shapes_of_one_range_share_an_entry(shape):
+    # a range handed over as a list of tuples, a new tuple of tuples each call, or with rows of unequal length
+    # (padded with blanks by as_2d) is found again, not computed on every call
+    r = e2_range()
+    make = {"tuple rows": lambda: [tuple(x) for x in r], "tuple of tuples": lambda: tuple(map(tuple, r)),
+            "ragged": lambda: [list(x[:2]) if i < 4 else list(x) for i, x in enumerate(r)]}[shape]
+    first = COVERAGE(make())
+    CACHE.hits = CACHE.misses = 0
+    assert [COVERAGE(make()) for _ in range(3)] == [first] * 3
+    assert CACHE.misses == 0 and CACHE.hits == 3

@@ -159,3 +159,70 @@ def test_trusted_constructors_are_the_ordinary_ones(cells):
     finally:
         Inskrivning.betrodd, Fordran.betrodd = trusted
     assert fast == ordinary
+
+
+# The reader takes the common table row (an inteckning of plain cells) inline and every other row through the
+# general reading (adapters/omrade.py, ``allman``). Read both ways, every range must give the same rows, the
+# same Arende (fields, types, digits) and the same Omrade indexes, or the same error with the same message.
+#: per column of the table row (_INLINE_HEAD), the values of filled-in lists (xlwings classic and Lite: a day as a
+#: datetime or a serial number) and edge values (0 kr, 1e9 kr, a day outside 1800–2200, a bare year, a serial
+#: with a time, texts the inline reading leaves to the general one, an error text)
+_INLINE_HEAD = ["Ordning", "Id", "Inskrivningsdag", "Slag", "Inteckningsbelopp", "Sakägare", "Kapital", "Ränta",
+                "Kostnader", "Pantbrev", "Exekutionsfordran", "Personligt ansvar", "Överhypotek"]
+#: per column: (values the inline reading takes, edge values it may leave to the general reading)
+_INLINE_VALUES = [
+    ([None], [1.0, 0.0, 2.5]),
+    (["P{}", " Q{} ", ""], ["#N/A", "P0", None, 7.0]),  # {}: the row's number (ids unique unless changed)
+    ([dt.datetime(1984, 5, 2), 43101.0, 1984.0, 2200.0, 2201.0, float(O._SISTA_SERIAL)],
+     [float(O._SISTA_SERIAL + 1), 43101.5, 1799.0, 60.0, dt.datetime(1700, 1, 1), dt.date(1999, 1, 1), "2019-02-01", None]),
+    (["inteckning", None, " Inteckning ", "pantbrev", ""], ["servitut", "fordran", "frl6", "okänt", 3.0]),
+    ([70000.0, 70000.5, 1e9], [0.0, 1.5e9, -5.0, None, "tio", 70000, float("nan")]),
+    (["B", " B ", None], ["", "#REF!", 5.0]),
+    ([75000.0, 0.0], [None, -1.0, 2e9, "75 000", True]),
+    ([None, 1234.5, 0.0], [-1.0, "x", float("inf")]),
+    ([None, 99.0], [-1.0, "tio"]),
+    ([None, "P1", "P1; P2", " "], [7.0, ";"]),
+    ([None, "Ja", "Nej", "ja"], [" Ja ", "x", 1.0, True, "kanske"]),
+    ([None, "Ja", "Nej"], ["kanske", 0.0]),
+    ([None], ["P1"]),
+]
+
+
+@st.composite
+def inline_rows(draw):
+    """Three table rows of values the inline reading takes, with up to two cells changed to an edge value or to
+    any cell value at all."""
+    rows = [[draw(st.sampled_from(good)) for good, _edge in _INLINE_VALUES] for _ in range(3)]
+    for r, row in enumerate(rows):
+        row[1] = row[1].format(r)
+    for _ in range(draw(st.integers(0, 2))):
+        r, c = draw(st.integers(0, 2)), draw(st.integers(0, len(_INLINE_VALUES) - 1))
+        rows[r][c] = draw(st.one_of(st.sampled_from(_INLINE_VALUES[c][1]), CELL))
+    return rows
+
+
+def _omrade_outcome(rows):
+    try:
+        o = O.las_omrade(rows, "B3")
+    except SakagareError as exc:
+        return None, type(exc), str(exc)
+    a = o.arende
+    objs = (*a.inskrivningar, *a.fordringar)
+    return ([repr(r) for r in o.rader], o._platser, o._insk, o._ford,
+            [(type(x), [(k, type(v), repr(v)) for k, v in vars(x).items()]) for x in objs]), None, None
+
+
+@settings(max_examples=300, deadline=None)
+@given(inline_rows())
+def test_inline_rows_are_the_general_reading(table):
+    rows = [["Utmätningsdag", dt.datetime(2018, 1, 1)], ["Fördelningsdag", 43282.0], ["Referensränta", 0.02],
+            _INLINE_HEAD, *table]
+    width = len(_INLINE_HEAD)
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    inline = _omrade_outcome(rows)
+    try:
+        O._INLINE = False
+        general = _omrade_outcome(rows)
+    finally:
+        O._INLINE = True
+    assert inline == general
