@@ -54,7 +54,7 @@ class Outcome:
 
 
 def default_functions() -> dict:
-    from ..adapters.functions import FUNCTIONS
+    from .fast import FUNCTIONS
 
     return FUNCTIONS
 

@@ -972,7 +972,7 @@ def _failed(ev: Evaluator, fc: FormulaCell) -> bool:
 def _addressed(functions: dict) -> frozenset:
     """Our functions that take the range's address (``adress=``) for their messages: the real adapter
     functions of :data:`~sakagare_xl.adapters.functions.RANGE_FUNCTIONS` (a test's registry may not)."""
-    from ..adapters import functions as real
+    from .fast import REAL as real
 
     return frozenset(n for n in real.RANGE_FUNCTIONS if functions.get(n) is real.FUNCTIONS[n])
 
