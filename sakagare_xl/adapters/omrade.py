@@ -651,7 +651,8 @@ def _las_arende(
                    else int(dagv) if 1800 <= dagv <= 2200
                    else _EXCEL_EPOCH + _dt.timedelta(days=int(dagv)) if 2200 < dagv <= _SISTA_SERIAL
                    else _ANNAT)
-            if (id_ not in EXCEL_ERRORS and id_ not in platser and (not slag_text or _slag(slag_text) == "inteckning")
+            if (id_ not in EXCEL_ERRORS and id_ not in platser
+                    and (not slag_text or (_SLAG_SEEN.get(slag_text) or _slag(slag_text)) == "inteckning")
                     and borgenar is not None and borgenar not in EXCEL_ERRORS and kapital is not _ANNAT
                     and ranta is not _ANNAT and kostnader is not _ANNAT and exek is not _ANNAT
                     and personligt is not _ANNAT and pantbrev is not _ANNAT and dag is not _ANNAT

@@ -280,8 +280,14 @@ class Inskrivning:
             raise OgiltigtBelopp("belopp", belopp, w or f"inskrivning {id}",
                                  reason="ett pantbrev på 0 kr är inte en inteckning")
         obj = _new(cls)
-        obj.__dict__.update(id=id, dag=dag, slag=slag, belopp=belopp, ordning=ordning, innehavare=innehavare,
-                            beskrivning="")
+        d = obj.__dict__  # set item by item, in the fields' order: cheaper than ``update`` with keywords
+        d["id"] = id
+        d["dag"] = dag
+        d["slag"] = slag
+        d["belopp"] = belopp
+        d["ordning"] = ordning
+        d["innehavare"] = innehavare
+        d["beskrivning"] = ""
         return obj
 
     @property
@@ -370,10 +376,20 @@ class Fordran:
         True
         """
         obj = _new(cls)
-        obj.__dict__.update(id=id, borgenar=borgenar, kapital=kapital, ranta=ranta, kostnader=kostnader,
-                            pantbrev=pantbrev, overhypotek=overhypotek, utmatta_pantbrev=utmatta_pantbrev,
-                            exekutionsfordran=exekutionsfordran, frl6_1=frl6_1, personligt_ansvar=personligt_ansvar,
-                            rangdag=rangdag, utmatningsdag=None)
+        d = obj.__dict__  # set item by item, in the fields' order: cheaper than ``update`` with keywords
+        d["id"] = id
+        d["borgenar"] = borgenar
+        d["kapital"] = kapital
+        d["ranta"] = ranta
+        d["kostnader"] = kostnader
+        d["pantbrev"] = pantbrev
+        d["overhypotek"] = overhypotek
+        d["utmatta_pantbrev"] = utmatta_pantbrev
+        d["exekutionsfordran"] = exekutionsfordran
+        d["frl6_1"] = frl6_1
+        d["personligt_ansvar"] = personligt_ansvar
+        d["rangdag"] = rangdag
+        d["utmatningsdag"] = None
         return obj
 
     @property
