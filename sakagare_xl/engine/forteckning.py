@@ -62,6 +62,20 @@ def _ar(i: Inskrivning) -> str:
     return str(i.dag) if isinstance(i.dag, int) else i.dag.isoformat()
 
 
+class _Texter:
+    """What the explanations read when they are rendered: the sale, the registrations by id and the tillägg's
+    periods. Not the working ``_Berakning``, whose indexes hold rows: an explanation that held it would make the
+    result a reference cycle, freed only by the cyclic collector (docs/performance.md, "Engine, third round")."""
+
+    __slots__ = ("f", "insk", "perioder", "faktor")
+
+    def __init__(self, b: "_Berakning"):
+        self.f, self.insk, self.perioder, self.faktor = b.f, b.insk, b.perioder, b.faktor
+
+    def utmatning_av_fastigheten(self, c: Fordran) -> tuple[_dt.date, _dt.date] | None:
+        return _Berakning.utmatning_av_fastigheten(self, c)  # (reads only ``f``)
+
+
 class _Berakning:
     def __init__(self, arende: Arende, tabell: Referensrantetabell | None):
         self.insk, exek = kontrollera(arende)
@@ -118,6 +132,7 @@ class _Berakning:
                 fran_falt=self.f.startdag_falt,
             )
         self.faktor = rantefaktor(self.perioder)
+        self.texter = _Texter(self)
 
     # ---- order of priority (RULES §2) ----
     def ranking(self) -> list[list[tuple[str, object]]]:
@@ -296,7 +311,7 @@ class _Berakning:
                 row = Rad(0, 0, "fordran", (pid,), (cid,), c.borgenar, share if share else NOLL,
                           kapitaldel.quantize(ORE, ROUND_HALF_UP), t, ceiling.quantize(ORE, ROUND_HALF_UP), False,
                           None, None, 0, ((cid, share),), "inteckning")
-                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == belopp, belopp)
+                row.text = (_text_fordran, self.texter, p, need_before, blk, kapitaldel == belopp, belopp)
                 row._ore = int(share * 100)
                 rows.append(row)
             else:
@@ -333,7 +348,7 @@ class _Berakning:
                           eligible[0].borgenar, formansratt, kapitaldel.quantize(ORE, ROUND_HALF_UP), t,
                           None if ceiling is None else ceiling.quantize(ORE, ROUND_HALF_UP), False, None, None, 0,
                           shares, "inteckning", blk if len(blk) > 1 and blk[-1] == pid else ())
-                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == p.belopp, tak_belopp)
+                row.text = (_text_fordran, self.texter, p, need_before, blk, kapitaldel == p.belopp, tak_belopp)
                 row._ore = int(formansratt * 100)
                 if len(blk) > 1:
                     self.block_rows.setdefault(id(blk), []).append(row)
@@ -345,7 +360,7 @@ class _Berakning:
             q = ore(a)
             row = Rad(0, 0, "overhypotek", (pid,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
                       ((c.id, q),), "inteckning")
-            row.text = (_text_andrahand, p, row, need, a + left, None, 0)
+            row.text = (_text_andrahand, p, need, a + left, None, 0)
             row._ore = int(q * 100)
             rows.append(row)
         attached = self.attached.get(pid)
@@ -355,7 +370,7 @@ class _Berakning:
             q = left.quantize(ORE, ROUND_HALF_UP)
             row = Rad(0, 0, "agarhypotek", (pid,), (), AGAREN, q, q, NOLL, None, False, None, None, 0, (),
                       "inteckning")
-            row.text = (_text_agarhypotek, p, left, row)
+            row.text = (_text_agarhypotek, p, left)
             row._ore = int(q * 100)
             rows.append(row)
         return rows
@@ -395,7 +410,7 @@ class _Berakning:
                 q = ore(a)
                 row = Rad(0, 0, "utmatt", (p.id,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
                           ((c.id, q),), "inteckning")
-                row.text = (_text_andrahand, p, row, need, left, d[1] if len(d) > 1 else None, len(tier))
+                row.text = (_text_andrahand, p, need, left, d[1] if len(d) > 1 else None, len(tier))
                 row._ore = int(q * 100)
                 if lika is not None:
                     self.lika_of[id(row)] = lika
@@ -410,7 +425,7 @@ class _Berakning:
         q = ore(a)
         row = Rad(0, 0, "frl6" if kind == "frl6" else "fordran", (), (c.id,), c.borgenar, q, q, NOLL, None, False,
                   None, None, 0, ((c.id, q),), "fordran")
-        row.text = (_text_claim, self, kind, c, a, row)
+        row.text = (_text_claim, self.texter, kind, c, a)
         row._ore = int(q * 100)
         return row
 
@@ -449,7 +464,7 @@ class _Berakning:
         return None
 
 
-def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decimal, blk: tuple[str, ...],
+def _text_fordran(row: Rad, b: _Texter, p: Inskrivning, need_before: Decimal, blk: tuple[str, ...],
                   hela: bool, tak_belopp: Decimal | None) -> str:
     """``hela``: the claim took the pantbrev's whole amount as capital."""
     text = f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}"
@@ -476,14 +491,14 @@ def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decima
     return text + f". Förmånsrätt {kr(row.formansratt)}." + _utfall(row)
 
 
-def _block_namn(b: "_Berakning", blk: tuple[str, ...]) -> str:
+def _block_namn(b: _Texter, blk: tuple[str, ...]) -> str:
     """A block named once: its pantbrev with their days, or for a long block the first, the last and the count."""
     if len(blk) <= 6:
         return "+".join(f"{x} ({_ar(b.insk[x])})" for x in blk)
     return f"{blk[0]} ({_ar(b.insk[blk[0]])}) … {blk[-1]} ({_ar(b.insk[blk[-1]])}), {len(blk)} pantbrev"
 
 
-def _text_andrahand(p: Inskrivning, row: Rad, need: Decimal, available: Decimal, dag: object, n: int) -> str:
+def _text_andrahand(row: Rad, p: Inskrivning, need: Decimal, available: Decimal, dag: object, n: int) -> str:
     why = "pantsatt i andra hand (överhypotek)" if row.typ == "overhypotek" else "utmätt för fordringen"
     if row.typ == "utmatt" and dag is not None:
         why += f" {_dag(dag)}"
@@ -497,7 +512,7 @@ def _text_andrahand(p: Inskrivning, row: Rad, need: Decimal, available: Decimal,
             + _utfall(row))
 
 
-def _text_agarhypotek(p: Inskrivning, left: Decimal, row: Rad) -> str:
+def _text_agarhypotek(row: Rad, p: Inskrivning, left: Decimal) -> str:
     used = p.belopp - left
     if not used:
         return f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek." + _utfall(row)
@@ -505,11 +520,11 @@ def _text_agarhypotek(p: Inskrivning, left: Decimal, row: Rad) -> str:
             "tillfaller ägaren på pantbrevets plats, utan tillägg." + _utfall(row))
 
 
-def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal, row: Rad) -> str:
+def _text_claim(row: Rad, b: _Texter, kind: str, c: Fordran, a: Decimal) -> str:
     return _text_claim_base(b, kind, c, a) + _utfall(row)
 
 
-def _text_claim_base(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
+def _text_claim_base(b: _Texter, kind: str, c: Fordran, a: Decimal) -> str:
     if kind == "frl6":
         return f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
     att = None if kind == "frl6" or (kind != "utmatning" and c.rangdag is not None) else b.utmatning_av_fastigheten(c)
@@ -543,12 +558,12 @@ def _utfall(row: Rad) -> str:
     return "" if row.utfaller is None else _text_utfall(row, row.utfaller)
 
 
-def _text_med_utfall(text: str, row: Rad) -> str:
+def _text_med_utfall(row: Rad, text: str) -> str:
     return text + _utfall(row)
 
 
-def _text_skydd(exek: Fordran | None, rader: tuple[Rad, ...], skydd: Decimal) -> str:
-    parts = [r for r in rader if r.skyddad and r.formansratt]
+def _text_skydd(resultat: Resultat, exek: Fordran | None, skydd: Decimal) -> str:
+    parts = [r for r in resultat.rader if r.skyddad and r.formansratt]
     if exek is None:
         text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
     else:
@@ -557,7 +572,7 @@ def _text_skydd(exek: Fordran | None, rader: tuple[Rad, ...], skydd: Decimal) ->
     return text + f" (UB 12 kap. 29 §): {terms or '0'} = {kr(skydd)}."
 
 
-def _text_fordran_resultat(c: Fordran, fr: Decimal, utfaller: Decimal | None, brist: Decimal | None) -> str:
+def _text_fordran_resultat(_: FordranResultat, c: Fordran, fr: Decimal, utfaller: Decimal | None, brist: Decimal | None) -> str:
     text = f"{c.borgenar}: fordran {kr(c.belopp)}, varav {kr(fr)} med förmånsrätt"
     if fr < c.belopp:
         text += f"; {kr(c.belopp - fr)} utanför pantbreven"
@@ -674,10 +689,10 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     cost._ore = int(kostnader * 100)
     if costs_first:
         cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} tas först" +
-                     (" (konkurs)." if f.konkurs else "."), cost)
+                     (" (konkurs)." if f.konkurs else "."))
     else:
         cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} placeras närmast före "
-                                       f"exekutionsfordran ({exek.borgenar}) (UB 12 kap.).", cost)
+                                       f"exekutionsfordran ({exek.borgenar}) (UB 12 kap.).")
     medel = f.medel
     left = None if medel is None else till_ore(medel)
     priced = left is not None
@@ -691,6 +706,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     rader: list[Rad] = []
     add = rader.append
     lika_of = b.lika_of
+    texter = b.texter
     first_hand, special, block_of, remaining, faktor = b.first_hand, b.special, b.block_of, b.remaining, b.faktor
     H = ROUND_HALF_UP
     skydd = True  # the rows before the exekutionsfordran's group are protected
@@ -792,7 +808,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                         row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
                                   ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
                                   (), None, None, utfaller)
-                        row.text = (_text_fordran, b, p, row, need_before, ids, kapitaldel == belopp, belopp)
+                        row.text = (_text_fordran, texter, p, need_before, ids, kapitaldel == belopp, belopp)
                         row._ore = e
                         add(row)
                     if rest > 0:
@@ -813,7 +829,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                         nr += 1
                         row = Rad(nr, ordning, "agarhypotek", ids, (), AGAREN, q, q, NOLL, None, skydd, None, None,
                                   enhet, (), "inteckning", (), None, None, utfaller)
-                        row.text = (_text_agarhypotek, p, rest, row)
+                        row.text = (_text_agarhypotek, p, rest)
                         row._ore = e
                         add(row)
                     if short_here:
@@ -996,7 +1012,7 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
         varningar=tuple(warnings), medel=None if medel is None else ore(medel),
         overskott=None if left is None else fran_ore(left),
-        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=(_text_skydd, b.exek, rader, skydd),
+        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=(_text_skydd, b.exek, skydd),
     )
 
 
