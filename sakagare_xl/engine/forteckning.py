@@ -43,6 +43,7 @@ AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
 _ZERO = Decimal(0)
 _FAST_ANDEL = FAST_PROCENT / 100  # 0.15: the fixed part of the tillägg ceiling (JB 6 kap. 3 §)
+_TVA_ORE = Decimal("0.02")
 _MONEY_TYPES = frozenset(("fordran", "frl6", "overhypotek", "utmatt"))
 
 SLAGNAMN = {
@@ -736,105 +737,118 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                 continue
             skydd = False
         group = groups[gi]
-        if len(group) == 1 and gi != exek_gi:
-            kind, p = group[0]
-            if kind == "insk":
+        plain = False
+        if gi != exek_gi:
+            if len(group) == 1:
+                kind, p = group[0]
+                if kind == "insk":
+                    pid = p.id
+                    eligible = first_hand.get(pid)
+                    plain = (eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of
+            else:
+                plain = _plain(group, first_hand, special, block_of) and (
+                    not priced or left <= 0 or left >= _ore_bound(group, faktor))
+        if plain:
+            # a group of plain pantbrev (the common case: most often one pantbrev), each alone or of equal rank,
+            # each pledged first-hand for at most one claim and for that claim alone, not pledged in second hand
+            # or attached: what ``pantbrev_unit`` builds and the general steps below pay, written out one pantbrev
+            # after the other. For a group of several only when the money certainly covers it all or is gone
+            # (``_ore_bound``): then paying one pantbrev after the other pays each in full, or nothing, just as
+            # the general steps pay the group; the group the money runs out in takes the general steps'
+            # pro rata walk.
+            ordning += 1
+            for _, p in group:
                 pid = p.id
                 eligible = first_hand.get(pid)
-                if (eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of:
-                    # a pantbrev alone at its rank, pledged first-hand for at most one claim and for that claim
-                    # alone, not pledged in second hand or attached (the common case): what ``pantbrev_unit``
-                    # builds and the general steps below pay, written out with the same arithmetic
-                    # (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``;
-                    # ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
-                    # amounts in between may differ from the general steps' in their exponent only, which
-                    # rounding to öre removes)
-                    ordning += 1
-                    enhet += 1
-                    belopp = p.belopp
-                    ids = (pid,)
-                    rest = belopp
-                    short_here = False
-                    if eligible is not None:
-                        c = eligible[0]
-                        cid = c.id
-                        need_before = remaining[cid]
-                        a = rest if rest < need_before else need_before
-                        if _ZERO > a:
-                            a = _ZERO
-                        need = need_before - a
-                        rest -= a
-                        ceiling = belopp * _FAST_ANDEL + belopp * faktor
-                        t = _ZERO if _ZERO > ceiling else ceiling
-                        t = (t if t < need else need).quantize(ORE, H)
-                        a2 = t if t < need else need
-                        if _ZERO > a2:
-                            a2 = _ZERO
-                        share = (a + a2).quantize(ORE, H)
-                        e = int(share * 100)
-                        fr = share if share else NOLL  # 0,00 + share
-                        # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
-                        only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
-                                and not c.exekutionsfordran and c.utmatningsdag is None)
-                        if not only:
-                            remaining[cid] = need - a2
-                        utfaller = u = None
-                        if priced:
-                            pay = e if left >= e else (0 if left <= 0 else left)
-                            left -= pay
-                            if pay == e:
-                                utfaller = u = fr if e else NOLL
-                            elif pay:
-                                utfaller = u = Decimal(pay).scaleb(-2)
-                                short_here = True
-                            else:
-                                utfaller = u = NOLL
-                                short_here = True
-                        if only:
-                            done[cid] = _utfall_fordran(c, fr, u)
+                # the same arithmetic as ``pantbrev_unit`` and the general steps (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``;
+                # ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
+                # amounts in between may differ from the general steps' in their exponent only, which
+                # rounding to öre removes)
+                enhet += 1
+                belopp = p.belopp
+                ids = (pid,)
+                rest = belopp
+                short_here = False
+                if eligible is not None:
+                    c = eligible[0]
+                    cid = c.id
+                    need_before = remaining[cid]
+                    a = rest if rest < need_before else need_before
+                    if _ZERO > a:
+                        a = _ZERO
+                    need = need_before - a
+                    rest -= a
+                    ceiling = belopp * _FAST_ANDEL + belopp * faktor
+                    t = _ZERO if _ZERO > ceiling else ceiling
+                    t = (t if t < need else need).quantize(ORE, H)
+                    a2 = t if t < need else need
+                    if _ZERO > a2:
+                        a2 = _ZERO
+                    share = (a + a2).quantize(ORE, H)
+                    e = int(share * 100)
+                    fr = share if share else NOLL  # 0,00 + share
+                    # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
+                    only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
+                            and not c.exekutionsfordran and c.utmatningsdag is None)
+                    if not only:
+                        remaining[cid] = need - a2
+                    utfaller = u = None
+                    if priced:
+                        pay = e if left >= e else (0 if left <= 0 else left)
+                        left -= pay
+                        if pay == e:
+                            utfaller = u = fr if e else NOLL
+                        elif pay:
+                            utfaller = u = Decimal(pay).scaleb(-2)
+                            short_here = True
                         else:
-                            if priced:
-                                received[cid] = rget(cid, NOLL) + u
-                            formansratt[cid] = fget(cid, NOLL) + share
-                        if skydd:
-                            skydd_ore += e
-                            if e > 0:
-                                money_before = True
-                        nr += 1
-                        kapitaldel = belopp - rest
-                        # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg,
-                        # tillagg_tak, skyddad, status, text, enhet, andelar, slag, block, block_formansratt,
-                        # block_nr, utfaller
-                        row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
-                                  ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
-                                  (), None, None, utfaller)
-                        row.text = (_text_fordran, texter, p, need_before, ids, kapitaldel == belopp, belopp)
-                        row._ore = e
-                        add(row)
-                    if rest > 0:
-                        q = rest.quantize(ORE, H)
-                        e = int(q * 100)
-                        utfaller = None
+                            utfaller = u = NOLL
+                            short_here = True
+                    if only:
+                        done[cid] = _utfall_fordran(c, fr, u)
+                    else:
                         if priced:
-                            pay = e if left >= e else (0 if left <= 0 else left)
-                            left -= pay
-                            if pay == e:
-                                utfaller = q if e else NOLL
-                            else:
-                                utfaller = Decimal(pay).scaleb(-2) if pay else NOLL
-                                short_here = True
-                            agarhypotek_ore += pay
-                        if skydd:
-                            skydd_ore += e
-                        nr += 1
-                        row = Rad(nr, ordning, "agarhypotek", ids, (), AGAREN, q, q, NOLL, None, skydd, None, None,
-                                  enhet, (), "inteckning", (), None, None, utfaller)
-                        row.text = (_text_agarhypotek, p, rest)
-                        row._ore = e
-                        add(row)
-                    if short_here:
-                        short_before = True
-                    continue
+                            received[cid] = rget(cid, NOLL) + u
+                        formansratt[cid] = fget(cid, NOLL) + share
+                    if skydd:
+                        skydd_ore += e
+                        if e > 0:
+                            money_before = True
+                    nr += 1
+                    kapitaldel = belopp - rest
+                    # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg,
+                    # tillagg_tak, skyddad, status, text, enhet, andelar, slag, block, block_formansratt,
+                    # block_nr, utfaller
+                    row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
+                              ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
+                              (), None, None, utfaller)
+                    row.text = (_text_fordran, texter, p, need_before, ids, kapitaldel == belopp, belopp)
+                    row._ore = e
+                    add(row)
+                if rest > 0:
+                    q = rest.quantize(ORE, H)
+                    e = int(q * 100)
+                    utfaller = None
+                    if priced:
+                        pay = e if left >= e else (0 if left <= 0 else left)
+                        left -= pay
+                        if pay == e:
+                            utfaller = q if e else NOLL
+                        else:
+                            utfaller = Decimal(pay).scaleb(-2) if pay else NOLL
+                            short_here = True
+                        agarhypotek_ore += pay
+                    if skydd:
+                        skydd_ore += e
+                    nr += 1
+                    row = Rad(nr, ordning, "agarhypotek", ids, (), AGAREN, q, q, NOLL, None, skydd, None, None,
+                              enhet, (), "inteckning", (), None, None, utfaller)
+                    row.text = (_text_agarhypotek, p, rest)
+                    row._ore = e
+                    add(row)
+                if short_here:
+                    short_before = True
+            continue
 
         units = b.units(group)
         if not units:
@@ -948,6 +962,32 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
             r.block_nr = post
     # the skyddsbelopp and the owner's receipts are sums of amounts in öre
     return (tuple(rader), fran_ore(skydd_ore), left, None if left is None else fran_ore(agarhypotek_ore))
+
+
+def _plain(group: list[tuple[str, object]], first_hand: dict[str, list[Fordran]], special: Any,
+           block_of: dict[str, tuple[str, ...]]) -> bool:
+    """Whether every post of ``group`` is a pantbrev pledged first-hand for at most one claim and for that claim
+    alone, not pledged in second hand or attached, and not in a block (the pantbrev ``_fordela`` writes out)."""
+    for kind, p in group:
+        if kind != "insk":
+            return False
+        pid = p.id
+        eligible = first_hand.get(pid)
+        if not ((eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of):
+            return False
+    return True
+
+
+def _ore_bound(group: list[tuple[str, object]], faktor: Decimal) -> Decimal:
+    """At least the öre a group of plain pantbrev can have priority for: each pantbrev's rows (its claim's
+    share and the ägarhypotek) together are at most its amount and its tillägg ceiling (the share's tillägg
+    at most the ceiling rounded to öre, and the two roundings at most ½ öre each), so amount + ceiling + 2 öre."""
+    bound = _ZERO
+    for _, p in group:
+        belopp = p.belopp
+        ceiling = belopp * _FAST_ANDEL + belopp * faktor
+        bound += belopp + (ceiling if ceiling > _ZERO else _ZERO) + _TVA_ORE
+    return bound * 100
 
 
 def _utfall_fordran(c: Fordran, fr: Decimal, u: Decimal | None) -> FordranResultat:
