@@ -43,6 +43,7 @@ AGAREN = "Ägaren"
 NOLL = Decimal("0.00")
 _ZERO = Decimal(0)
 _FAST_ANDEL = FAST_PROCENT / 100  # 0.15: the fixed part of the tillägg ceiling (JB 6 kap. 3 §)
+_TVA_ORE = Decimal("0.02")
 _MONEY_TYPES = frozenset(("fordran", "frl6", "overhypotek", "utmatt"))
 
 SLAGNAMN = {
@@ -60,6 +61,20 @@ def _dag(d: object) -> str:
 
 def _ar(i: Inskrivning) -> str:
     return str(i.dag) if isinstance(i.dag, int) else i.dag.isoformat()
+
+
+class _Texter:
+    """What the explanations read when they are rendered: the sale, the registrations by id and the tillägg's
+    periods. Not the working ``_Berakning``, whose indexes hold rows: an explanation that held it would make the
+    result a reference cycle, freed only by the cyclic collector (docs/performance.md, "Engine, third round")."""
+
+    __slots__ = ("f", "insk", "perioder", "faktor")
+
+    def __init__(self, b: "_Berakning"):
+        self.f, self.insk, self.perioder, self.faktor = b.f, b.insk, b.perioder, b.faktor
+
+    def utmatning_av_fastigheten(self, c: Fordran) -> tuple[_dt.date, _dt.date] | None:
+        return _Berakning.utmatning_av_fastigheten(self, c)  # (reads only ``f``)
 
 
 class _Berakning:
@@ -118,6 +133,7 @@ class _Berakning:
                 fran_falt=self.f.startdag_falt,
             )
         self.faktor = rantefaktor(self.perioder)
+        self.texter = _Texter(self)
 
     # ---- order of priority (RULES §2) ----
     def ranking(self) -> list[list[tuple[str, object]]]:
@@ -296,7 +312,7 @@ class _Berakning:
                 row = Rad(0, 0, "fordran", (pid,), (cid,), c.borgenar, share if share else NOLL,
                           kapitaldel.quantize(ORE, ROUND_HALF_UP), t, ceiling.quantize(ORE, ROUND_HALF_UP), False,
                           None, None, 0, ((cid, share),), "inteckning")
-                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == belopp, belopp)
+                row.text = (_text_fordran, self.texter, p, need_before, blk, kapitaldel == belopp, belopp)
                 row._ore = int(share * 100)
                 rows.append(row)
             else:
@@ -333,7 +349,7 @@ class _Berakning:
                           eligible[0].borgenar, formansratt, kapitaldel.quantize(ORE, ROUND_HALF_UP), t,
                           None if ceiling is None else ceiling.quantize(ORE, ROUND_HALF_UP), False, None, None, 0,
                           shares, "inteckning", blk if len(blk) > 1 and blk[-1] == pid else ())
-                row.text = (_text_fordran, self, p, row, need_before, blk, kapitaldel == p.belopp, tak_belopp)
+                row.text = (_text_fordran, self.texter, p, need_before, blk, kapitaldel == p.belopp, tak_belopp)
                 row._ore = int(formansratt * 100)
                 if len(blk) > 1:
                     self.block_rows.setdefault(id(blk), []).append(row)
@@ -345,7 +361,7 @@ class _Berakning:
             q = ore(a)
             row = Rad(0, 0, "overhypotek", (pid,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
                       ((c.id, q),), "inteckning")
-            row.text = (_text_andrahand, p, row, need, a + left, None, 0)
+            row.text = (_text_andrahand, p, need, a + left, None, 0)
             row._ore = int(q * 100)
             rows.append(row)
         attached = self.attached.get(pid)
@@ -355,7 +371,7 @@ class _Berakning:
             q = left.quantize(ORE, ROUND_HALF_UP)
             row = Rad(0, 0, "agarhypotek", (pid,), (), AGAREN, q, q, NOLL, None, False, None, None, 0, (),
                       "inteckning")
-            row.text = (_text_agarhypotek, p, left, row)
+            row.text = (_text_agarhypotek, p, left)
             row._ore = int(q * 100)
             rows.append(row)
         return rows
@@ -395,7 +411,7 @@ class _Berakning:
                 q = ore(a)
                 row = Rad(0, 0, "utmatt", (p.id,), (c.id,), c.borgenar, q, q, NOLL, None, False, None, None, 0,
                           ((c.id, q),), "inteckning")
-                row.text = (_text_andrahand, p, row, need, left, d[1] if len(d) > 1 else None, len(tier))
+                row.text = (_text_andrahand, p, need, left, d[1] if len(d) > 1 else None, len(tier))
                 row._ore = int(q * 100)
                 if lika is not None:
                     self.lika_of[id(row)] = lika
@@ -410,7 +426,7 @@ class _Berakning:
         q = ore(a)
         row = Rad(0, 0, "frl6" if kind == "frl6" else "fordran", (), (c.id,), c.borgenar, q, q, NOLL, None, False,
                   None, None, 0, ((c.id, q),), "fordran")
-        row.text = (_text_claim, self, kind, c, a, row)
+        row.text = (_text_claim, self.texter, kind, c, a)
         row._ore = int(q * 100)
         return row
 
@@ -449,7 +465,7 @@ class _Berakning:
         return None
 
 
-def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decimal, blk: tuple[str, ...],
+def _text_fordran(row: Rad, b: _Texter, p: Inskrivning, need_before: Decimal, blk: tuple[str, ...],
                   hela: bool, tak_belopp: Decimal | None) -> str:
     """``hela``: the claim took the pantbrev's whole amount as capital."""
     text = f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) för {row.sakagare}: fordran {kr(need_before)}"
@@ -476,14 +492,14 @@ def _text_fordran(b: "_Berakning", p: Inskrivning, row: Rad, need_before: Decima
     return text + f". Förmånsrätt {kr(row.formansratt)}." + _utfall(row)
 
 
-def _block_namn(b: "_Berakning", blk: tuple[str, ...]) -> str:
+def _block_namn(b: _Texter, blk: tuple[str, ...]) -> str:
     """A block named once: its pantbrev with their days, or for a long block the first, the last and the count."""
     if len(blk) <= 6:
         return "+".join(f"{x} ({_ar(b.insk[x])})" for x in blk)
     return f"{blk[0]} ({_ar(b.insk[blk[0]])}) … {blk[-1]} ({_ar(b.insk[blk[-1]])}), {len(blk)} pantbrev"
 
 
-def _text_andrahand(p: Inskrivning, row: Rad, need: Decimal, available: Decimal, dag: object, n: int) -> str:
+def _text_andrahand(row: Rad, p: Inskrivning, need: Decimal, available: Decimal, dag: object, n: int) -> str:
     why = "pantsatt i andra hand (överhypotek)" if row.typ == "overhypotek" else "utmätt för fordringen"
     if row.typ == "utmatt" and dag is not None:
         why += f" {_dag(dag)}"
@@ -497,7 +513,7 @@ def _text_andrahand(p: Inskrivning, row: Rad, need: Decimal, available: Decimal,
             + _utfall(row))
 
 
-def _text_agarhypotek(p: Inskrivning, left: Decimal, row: Rad) -> str:
+def _text_agarhypotek(row: Rad, p: Inskrivning, left: Decimal) -> str:
     used = p.belopp - left
     if not used:
         return f"Pantbrev {p.id} ({_ar(p)}, {kr(p.belopp)}) är inte pantsatt: hela beloppet är ägarhypotek." + _utfall(row)
@@ -505,11 +521,11 @@ def _text_agarhypotek(p: Inskrivning, left: Decimal, row: Rad) -> str:
             "tillfaller ägaren på pantbrevets plats, utan tillägg." + _utfall(row))
 
 
-def _text_claim(b: "_Berakning", kind: str, c: Fordran, a: Decimal, row: Rad) -> str:
+def _text_claim(row: Rad, b: _Texter, kind: str, c: Fordran, a: Decimal) -> str:
     return _text_claim_base(b, kind, c, a) + _utfall(row)
 
 
-def _text_claim_base(b: "_Berakning", kind: str, c: Fordran, a: Decimal) -> str:
+def _text_claim_base(b: _Texter, kind: str, c: Fordran, a: Decimal) -> str:
     if kind == "frl6":
         return f"Särskild förmånsrätt enligt FRL 6 § 1 för {c.borgenar}: fordran {kr(a)}."
     att = None if kind == "frl6" or (kind != "utmatning" and c.rangdag is not None) else b.utmatning_av_fastigheten(c)
@@ -543,12 +559,12 @@ def _utfall(row: Rad) -> str:
     return "" if row.utfaller is None else _text_utfall(row, row.utfaller)
 
 
-def _text_med_utfall(text: str, row: Rad) -> str:
+def _text_med_utfall(row: Rad, text: str) -> str:
     return text + _utfall(row)
 
 
-def _text_skydd(exek: Fordran | None, rader: tuple[Rad, ...], skydd: Decimal) -> str:
-    parts = [r for r in rader if r.skyddad and r.formansratt]
+def _text_skydd(resultat: Resultat, exek: Fordran | None, skydd: Decimal) -> str:
+    parts = [r for r in resultat.rader if r.skyddad and r.formansratt]
     if exek is None:
         text = "Ingen exekutionsfordran (konkurs): skyddsbeloppet är kostnaderna och alla fordringar med förmånsrätt"
     else:
@@ -557,7 +573,7 @@ def _text_skydd(exek: Fordran | None, rader: tuple[Rad, ...], skydd: Decimal) ->
     return text + f" (UB 12 kap. 29 §): {terms or '0'} = {kr(skydd)}."
 
 
-def _text_fordran_resultat(c: Fordran, fr: Decimal, utfaller: Decimal | None, brist: Decimal | None) -> str:
+def _text_fordran_resultat(_: FordranResultat, c: Fordran, fr: Decimal, utfaller: Decimal | None, brist: Decimal | None) -> str:
     text = f"{c.borgenar}: fordran {kr(c.belopp)}, varav {kr(fr)} med förmånsrätt"
     if fr < c.belopp:
         text += f"; {kr(c.belopp - fr)} utanför pantbreven"
@@ -674,10 +690,10 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     cost._ore = int(kostnader * 100)
     if costs_first:
         cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} tas först" +
-                     (" (konkurs)." if f.konkurs else "."), cost)
+                     (" (konkurs)." if f.konkurs else "."))
     else:
         cost.text = (_text_med_utfall, f"Förrättningskostnader {kr(kostnader)} placeras närmast före "
-                                       f"exekutionsfordran ({exek.borgenar}) (UB 12 kap.).", cost)
+                                       f"exekutionsfordran ({exek.borgenar}) (UB 12 kap.).")
     medel = f.medel
     left = None if medel is None else till_ore(medel)
     priced = left is not None
@@ -691,6 +707,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     rader: list[Rad] = []
     add = rader.append
     lika_of = b.lika_of
+    texter = b.texter
     first_hand, special, block_of, remaining, faktor = b.first_hand, b.special, b.block_of, b.remaining, b.faktor
     H = ROUND_HALF_UP
     skydd = True  # the rows before the exekutionsfordran's group are protected
@@ -720,105 +737,118 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                 continue
             skydd = False
         group = groups[gi]
-        if len(group) == 1 and gi != exek_gi:
-            kind, p = group[0]
-            if kind == "insk":
+        plain = False
+        if gi != exek_gi:
+            if len(group) == 1:
+                kind, p = group[0]
+                if kind == "insk":
+                    pid = p.id
+                    eligible = first_hand.get(pid)
+                    plain = (eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of
+            else:
+                plain = _plain(group, first_hand, special, block_of) and (
+                    not priced or left <= 0 or left >= _ore_bound(group, faktor))
+        if plain:
+            # a group of plain pantbrev (the common case: most often one pantbrev), each alone or of equal rank,
+            # each pledged first-hand for at most one claim and for that claim alone, not pledged in second hand
+            # or attached: what ``pantbrev_unit`` builds and the general steps below pay, written out one pantbrev
+            # after the other. For a group of several only when the money certainly covers it all or is gone
+            # (``_ore_bound``): then paying one pantbrev after the other pays each in full, or nothing, just as
+            # the general steps pay the group; the group the money runs out in takes the general steps'
+            # pro rata walk.
+            ordning += 1
+            for _, p in group:
                 pid = p.id
                 eligible = first_hand.get(pid)
-                if (eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of:
-                    # a pantbrev alone at its rank, pledged first-hand for at most one claim and for that claim
-                    # alone, not pledged in second hand or attached (the common case): what ``pantbrev_unit``
-                    # builds and the general steps below pay, written out with the same arithmetic
-                    # (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``;
-                    # ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
-                    # amounts in between may differ from the general steps' in their exponent only, which
-                    # rounding to öre removes)
-                    ordning += 1
-                    enhet += 1
-                    belopp = p.belopp
-                    ids = (pid,)
-                    rest = belopp
-                    short_here = False
-                    if eligible is not None:
-                        c = eligible[0]
-                        cid = c.id
-                        need_before = remaining[cid]
-                        a = rest if rest < need_before else need_before
-                        if _ZERO > a:
-                            a = _ZERO
-                        need = need_before - a
-                        rest -= a
-                        ceiling = belopp * _FAST_ANDEL + belopp * faktor
-                        t = _ZERO if _ZERO > ceiling else ceiling
-                        t = (t if t < need else need).quantize(ORE, H)
-                        a2 = t if t < need else need
-                        if _ZERO > a2:
-                            a2 = _ZERO
-                        share = (a + a2).quantize(ORE, H)
-                        e = int(share * 100)
-                        fr = share if share else NOLL  # 0,00 + share
-                        # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
-                        only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
-                                and not c.exekutionsfordran and c.utmatningsdag is None)
-                        if not only:
-                            remaining[cid] = need - a2
-                        utfaller = u = None
-                        if priced:
-                            pay = e if left >= e else (0 if left <= 0 else left)
-                            left -= pay
-                            if pay == e:
-                                utfaller = u = fr if e else NOLL
-                            elif pay:
-                                utfaller = u = Decimal(pay).scaleb(-2)
-                                short_here = True
-                            else:
-                                utfaller = u = NOLL
-                                short_here = True
-                        if only:
-                            done[cid] = _utfall_fordran(c, fr, u)
+                # the same arithmetic as ``pantbrev_unit`` and the general steps (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``;
+                # ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
+                # amounts in between may differ from the general steps' in their exponent only, which
+                # rounding to öre removes)
+                enhet += 1
+                belopp = p.belopp
+                ids = (pid,)
+                rest = belopp
+                short_here = False
+                if eligible is not None:
+                    c = eligible[0]
+                    cid = c.id
+                    need_before = remaining[cid]
+                    a = rest if rest < need_before else need_before
+                    if _ZERO > a:
+                        a = _ZERO
+                    need = need_before - a
+                    rest -= a
+                    ceiling = belopp * _FAST_ANDEL + belopp * faktor
+                    t = _ZERO if _ZERO > ceiling else ceiling
+                    t = (t if t < need else need).quantize(ORE, H)
+                    a2 = t if t < need else need
+                    if _ZERO > a2:
+                        a2 = _ZERO
+                    share = (a + a2).quantize(ORE, H)
+                    e = int(share * 100)
+                    fr = share if share else NOLL  # 0,00 + share
+                    # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
+                    only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
+                            and not c.exekutionsfordran and c.utmatningsdag is None)
+                    if not only:
+                        remaining[cid] = need - a2
+                    utfaller = u = None
+                    if priced:
+                        pay = e if left >= e else (0 if left <= 0 else left)
+                        left -= pay
+                        if pay == e:
+                            utfaller = u = fr if e else NOLL
+                        elif pay:
+                            utfaller = u = Decimal(pay).scaleb(-2)
+                            short_here = True
                         else:
-                            if priced:
-                                received[cid] = rget(cid, NOLL) + u
-                            formansratt[cid] = fget(cid, NOLL) + share
-                        if skydd:
-                            skydd_ore += e
-                            if e > 0:
-                                money_before = True
-                        nr += 1
-                        kapitaldel = belopp - rest
-                        # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg,
-                        # tillagg_tak, skyddad, status, text, enhet, andelar, slag, block, block_formansratt,
-                        # block_nr, utfaller
-                        row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
-                                  ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
-                                  (), None, None, utfaller)
-                        row.text = (_text_fordran, b, p, row, need_before, ids, kapitaldel == belopp, belopp)
-                        row._ore = e
-                        add(row)
-                    if rest > 0:
-                        q = rest.quantize(ORE, H)
-                        e = int(q * 100)
-                        utfaller = None
+                            utfaller = u = NOLL
+                            short_here = True
+                    if only:
+                        done[cid] = _utfall_fordran(c, fr, u)
+                    else:
                         if priced:
-                            pay = e if left >= e else (0 if left <= 0 else left)
-                            left -= pay
-                            if pay == e:
-                                utfaller = q if e else NOLL
-                            else:
-                                utfaller = Decimal(pay).scaleb(-2) if pay else NOLL
-                                short_here = True
-                            agarhypotek_ore += pay
-                        if skydd:
-                            skydd_ore += e
-                        nr += 1
-                        row = Rad(nr, ordning, "agarhypotek", ids, (), AGAREN, q, q, NOLL, None, skydd, None, None,
-                                  enhet, (), "inteckning", (), None, None, utfaller)
-                        row.text = (_text_agarhypotek, p, rest, row)
-                        row._ore = e
-                        add(row)
-                    if short_here:
-                        short_before = True
-                    continue
+                            received[cid] = rget(cid, NOLL) + u
+                        formansratt[cid] = fget(cid, NOLL) + share
+                    if skydd:
+                        skydd_ore += e
+                        if e > 0:
+                            money_before = True
+                    nr += 1
+                    kapitaldel = belopp - rest
+                    # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg,
+                    # tillagg_tak, skyddad, status, text, enhet, andelar, slag, block, block_formansratt,
+                    # block_nr, utfaller
+                    row = Rad(nr, ordning, "fordran", ids, (cid,), c.borgenar, fr, kapitaldel.quantize(ORE, H), t,
+                              ceiling.quantize(ORE, H), skydd, None, None, enhet, ((cid, share),), "inteckning",
+                              (), None, None, utfaller)
+                    row.text = (_text_fordran, texter, p, need_before, ids, kapitaldel == belopp, belopp)
+                    row._ore = e
+                    add(row)
+                if rest > 0:
+                    q = rest.quantize(ORE, H)
+                    e = int(q * 100)
+                    utfaller = None
+                    if priced:
+                        pay = e if left >= e else (0 if left <= 0 else left)
+                        left -= pay
+                        if pay == e:
+                            utfaller = q if e else NOLL
+                        else:
+                            utfaller = Decimal(pay).scaleb(-2) if pay else NOLL
+                            short_here = True
+                        agarhypotek_ore += pay
+                    if skydd:
+                        skydd_ore += e
+                    nr += 1
+                    row = Rad(nr, ordning, "agarhypotek", ids, (), AGAREN, q, q, NOLL, None, skydd, None, None,
+                              enhet, (), "inteckning", (), None, None, utfaller)
+                    row.text = (_text_agarhypotek, p, rest)
+                    row._ore = e
+                    add(row)
+                if short_here:
+                    short_before = True
+            continue
 
         units = b.units(group)
         if not units:
@@ -934,6 +964,32 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
     return (tuple(rader), fran_ore(skydd_ore), left, None if left is None else fran_ore(agarhypotek_ore))
 
 
+def _plain(group: list[tuple[str, object]], first_hand: dict[str, list[Fordran]], special: Any,
+           block_of: dict[str, tuple[str, ...]]) -> bool:
+    """Whether every post of ``group`` is a pantbrev pledged first-hand for at most one claim and for that claim
+    alone, not pledged in second hand or attached, and not in a block (the pantbrev ``_fordela`` writes out)."""
+    for kind, p in group:
+        if kind != "insk":
+            return False
+        pid = p.id
+        eligible = first_hand.get(pid)
+        if not ((eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of):
+            return False
+    return True
+
+
+def _ore_bound(group: list[tuple[str, object]], faktor: Decimal) -> Decimal:
+    """At least the öre a group of plain pantbrev can have priority for: each pantbrev's rows (its claim's
+    share and the ägarhypotek) together are at most its amount and its tillägg ceiling (the share's tillägg
+    at most the ceiling rounded to öre, and the two roundings at most ½ öre each), so amount + ceiling + 2 öre."""
+    bound = _ZERO
+    for _, p in group:
+        belopp = p.belopp
+        ceiling = belopp * _FAST_ANDEL + belopp * faktor
+        bound += belopp + (ceiling if ceiling > _ZERO else _ZERO) + _TVA_ORE
+    return bound * 100
+
+
 def _utfall_fordran(c: Fordran, fr: Decimal, u: Decimal | None) -> FordranResultat:
     """A claim's outcome from its förmånsrätt ``fr`` (the sum of its shares) and its receipts ``u`` (``None``
     without a price). A partial payment goes to costs, then interest, then capital (RULES §7 p. 5). A claim paid
@@ -996,7 +1052,7 @@ def _berakna(arende: Arende, tabell: Referensrantetabell | None) -> Resultat:
         exekutionsfordran=None if b.exek is None else b.exek.id, installningar=_settings(b),
         varningar=tuple(warnings), medel=None if medel is None else ore(medel),
         overskott=None if left is None else fran_ore(left),
-        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=(_text_skydd, b.exek, rader, skydd),
+        agarhypotek_till_agaren=agarhypotek, text_skyddsbelopp=(_text_skydd, b.exek, skydd),
     )
 
 

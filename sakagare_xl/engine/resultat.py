@@ -42,7 +42,8 @@ class Rad(_Arbetsrad):
     skyddad: bool
     status: str | None
     text: object = field(repr=False, compare=False)
-    """the explanation as built by the engine: a string, or (function, *args) rendered on first read"""
+    """the explanation as built by the engine: a string, or (function, *args) rendered on first read as
+    ``function(row, *args)``"""
     enhet: int = 0
     andelar: tuple[tuple[str, Decimal], ...] = ()
     slag: str = ""
@@ -221,10 +222,12 @@ class Resultat:
 
 
 def _lazy(obj: object, name: str) -> str:
-    """Render an explanation stored as (function, *args) once, on first read, and keep the string."""
+    """Render an explanation stored as (function, *args) once, on first read, and keep the string: the function
+    gets ``obj`` first, so the tuple never holds its own row (the result stays free of reference cycles and is
+    freed by reference counting alone, without the cyclic collector)."""
     value = getattr(obj, name)
     if isinstance(value, tuple):
-        value = value[0](*value[1:])
+        value = value[0](obj, *value[1:])
         object.__setattr__(obj, name, value)
     return value
 
