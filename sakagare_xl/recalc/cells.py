@@ -240,9 +240,14 @@ _RPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?rPh\b.*?</(?:[A-Za-z_][\w.-]*:)?rPh>
 _SHEETDATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 _C_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
-#: <c> attributes → (row, col, t, no letter t in them: see Cell.vspan)
-_ATTR_CACHE: dict[bytes, tuple[int, int, str | None, bool]] = {}
+#: <c> attributes → (row, col, t, no letter t in them: see Cell.vspan, the key (row, col) made once)
+_ATTR_CACHE: dict[bytes, tuple[int, int, str | None, bool, tuple[int, int]]] = {}
 _ROW_CACHE: dict[bytes, int | None] = {}  # <row> attributes → its r (None: none given)
+#: at most this many entries in each cache: enough for a batch of workbooks of one template up to a few
+#: thousand rows (a 1 000-row bench workbook has ~11 000 cells); past it a cell is read as on a miss. Each
+#: entry costs ~176 B that stay for the process; on one large sheet every cell's attributes differ (its r),
+#: so a larger cache only held memory (200 000 entries: 38 MB on a 220 000-cell sheet).
+_CACHE_CAP = 50_000
 # the common shapes of a cell's content: <f>text</f><v>x</v>, <v>x</v>, <is><t>text</t></is>
 _FAST = re.compile(rb"(?:<f>([^<]*)</f>)?<v>([^<]*)</v>")
 _FAST_IS = re.compile(rb"<is><t>([^<]*)</t></is>")
@@ -362,7 +367,7 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
             if rn is _ROW_CACHE:
                 r = _attrs(rattrs).get(b"r")
                 rn = int(r) if r else None
-                if len(_ROW_CACHE) < 200_000:
+                if len(_ROW_CACHE) < _CACHE_CAP:
                     _ROW_CACHE[rattrs] = rn
             cur_row = rn if rn else cur_row + 1
             cur_col = 0
@@ -371,7 +376,7 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
         attrs = mt[1]
         hit = attr_cache.get(attrs)
         if hit is not None:
-            row, col, tstr, t_free = hit
+            row, col, tstr, t_free, key = hit
         else:
             row = -1
             t_free = b"t" not in attrs
@@ -381,19 +386,19 @@ def read_sheet(sheet: Sheet, shared: list[str]) -> None:
                 col = col_number(rm.group(1).decode("ascii"))
             tm = _C_T.search(attrs)
             tstr = tm.group(1).decode("ascii") if tm else None
-            if rm and len(attr_cache) < 200_000:
-                attr_cache[attrs] = (row, col, tstr, t_free)
             if row < 0:
                 if _C_R_ANY.search(attrs):
                     raise PackageError(
                         f"bladet {sheet.name} har en ogiltig celladress ({attrs[:60]!r})", "skadad fil")
                 row, col = cur_row, cur_col + 1
+            key = (row, col)
+            if rm and len(attr_cache) < _CACHE_CAP:
+                attr_cache[attrs] = (row, col, tstr, t_free, key)
         cur_row, cur_col = row, col
         if row > max_row:
             max_row = row
         if col > max_col:
             max_col = col
-        key = (row, col)
         if branch == 4:  # <c ..><v>x</v></c>: a plain value
             pv = mt[4]
             if pv and (tstr is None or tstr == "n"):
