@@ -66,7 +66,7 @@ def _ar(i: Inskrivning) -> str:
 class _Texter:
     """What the explanations read when they are rendered: the sale, the registrations by id and the tillägg's
     periods. Not the working ``_Berakning``, whose indexes hold rows: an explanation that held it would make the
-    result a reference cycle, freed only by the cyclic collector (docs/performance.md, "Engine, third round")."""
+    result a reference cycle, freed only by the cyclic collector (docs/performance-rounds.md, "Engine, third round")."""
 
     __slots__ = ("f", "insk", "perioder", "faktor")
 
@@ -651,7 +651,7 @@ def berakna(arende: Arende, tabell: Referensrantetabell | None = None) -> Result
 
     The garbage collector is paused for the one computation (and restored as it was): it builds many small
     objects that all stay alive, and with the collector on, a 10 000-row case spent 13–23 % of its time in
-    collections that free nothing (docs/performance.md, "Engine"). Nothing outside the call is touched.
+    collections that free nothing (docs/performance-rounds.md, "Engine"). Nothing outside the call is touched.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -2,7 +2,7 @@
 
 Why: with a cycle (each row's lazy explanation holding the row, the working state holding the rows), every object
 of a dropped result waits for the cyclic collector — ~3 ms a 1 000-row COVERAGE in CPython, 24 ms in Pyodide
-(docs/performance.md, "Engine, third round"). With the collector off, ``gc.collect()`` after dropping the result
+(docs/performance-rounds.md, "Engine, third round"). With the collector off, ``gc.collect()`` after dropping the result
 counts the objects only it could free; it must find none.
 """
 

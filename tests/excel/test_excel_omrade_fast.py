@@ -1,7 +1,7 @@
 """The range parser's fast conversions (adapters/omrade.py, "fast conversions") give exactly what the
 general ones in adapters/values.py give: the same value, or the same error with the same message.
 
-The fast paths exist only for speed (docs/performance.md, "Excel functions"); these tests are what
+The fast paths exist only for speed (docs/performance-rounds.md, "Excel functions"); these tests are what
 allows them. Values are drawn from what Excel, xlwings and pandas hand over for a cell.
 """
 
