@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import io
 import statistics
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+from bench import old as old_package
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,12 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import cases
     tab_new = las_tabell()
     with tempfile.TemporaryDirectory() as tmp:
-        data = subprocess.run(["git", "-C", str(ROOT), "archive", args.old, "sakagare_xl"], check=True,
-                              capture_output=True).stdout
-        tarfile.open(fileobj=io.BytesIO(data)).extractall(tmp)
-        for name in [k for k in sys.modules if k == "sakagare_xl" or k.startswith("sakagare_xl.")]:
-            sys.modules["_new_" + name] = sys.modules.pop(name)  # keep the new modules alive, out of the way
-        sys.path.insert(0, tmp)
+        old_package.import_old(args.old, tmp)
         old = importlib.import_module("sakagare_xl.engine").berakna
         tab_old = importlib.import_module("sakagare_xl.referensranta_data").las_tabell()
         if args.coverage:

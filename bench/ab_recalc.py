@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import io
 import statistics
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+from bench import old as old_package
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -34,9 +33,7 @@ if str(ROOT) not in sys.path:
 
 
 def _load_old(commit: str, tmp: str):
-    data = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "sakagare_xl"], check=True,
-                          capture_output=True).stdout
-    tarfile.open(fileobj=io.BytesIO(data)).extractall(tmp)
+    old_package.unpack(commit, tmp)
     wanted = ("sakagare_xl.recalc.batch", "sakagare_xl.recalc.core", "sakagare_xl.recalc.fast",
               "sakagare_xl.adapters.functions")
     for m in wanted:  # (the new modules, imported before they are moved aside)

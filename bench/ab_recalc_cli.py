@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import io
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
+
+from bench import old as old_package
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         old_tree = work / "old"
         old_tree.mkdir()
-        data = subprocess.run(["git", "-C", str(ROOT), "archive", args.old, "sakagare_xl"], check=True,
-                              capture_output=True).stdout
-        tarfile.open(fileobj=io.BytesIO(data)).extractall(old_tree)
+        old_package.unpack(args.old, old_tree)
         trees = {"old": old_tree, "new": ROOT}
         env = dict(os.environ)
         env.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -30,13 +30,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
-import io
 import json
 import sys
-import tarfile
 import tempfile
-import subprocess
 from pathlib import Path
+
+from bench import old as old_package
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -126,12 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     drawn = _draw(test_properties.cases(), args.random)
 
     with tempfile.TemporaryDirectory() as tmp:
-        data = subprocess.run(["git", "-C", str(ROOT), "archive", args.old, "sakagare_xl"], check=True,
-                              capture_output=True).stdout
-        tarfile.open(fileobj=io.BytesIO(data)).extractall(tmp)
-        for name in [k for k in sys.modules if k == "sakagare_xl" or k.startswith("sakagare_xl.")]:
-            sys.modules["_new_" + name] = sys.modules.pop(name)
-        sys.path.insert(0, tmp)
+        old_package.import_old(args.old, tmp)
         old_engine = importlib.import_module("sakagare_xl.engine")
         assert Path(old_engine.__file__).is_relative_to(tmp), old_engine.__file__
         old = {"berakna": old_engine.berakna, "avgor_dubbelutrop": old_engine.avgor_dubbelutrop,

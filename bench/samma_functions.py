@@ -26,13 +26,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-import io
 import random
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
+
+from bench import old as old_package
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,12 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     ranges = _ranges(args.seeds)
     got_new = list(_sequence(new, ranges, args.full))
     with tempfile.TemporaryDirectory() as tmp:
-        data = subprocess.run(["git", "-C", str(ROOT), "archive", args.old, "sakagare_xl"], check=True,
-                              capture_output=True).stdout
-        tarfile.open(fileobj=io.BytesIO(data)).extractall(tmp)
-        for name in [k for k in sys.modules if k == "sakagare_xl" or k.startswith("sakagare_xl.")]:
-            sys.modules["_new_" + name] = sys.modules.pop(name)
-        sys.path.insert(0, tmp)
+        old_package.import_old(args.old, tmp)
         old = importlib.import_module("sakagare_xl.adapters.functions")
         assert Path(old.__file__).is_relative_to(tmp), old.__file__
         got_old = list(_sequence(old, ranges, args.full))

@@ -22,13 +22,13 @@ each difference is printed).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
+
+from bench import old as old_package
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -112,9 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         old_tree = tmp / "old"
         old_tree.mkdir()
-        data = subprocess.run(["git", "-C", str(ROOT), "archive", args.old, "sakagare_xl"], check=True,
-                              capture_output=True).stdout
-        tarfile.open(fileobj=io.BytesIO(data)).extractall(old_tree)
+        old_package.unpack(args.old, old_tree)
         sets = _inputs(tmp / "in", args.quick)
         # the old code's outputs fed in again: formulas with cached values
         again = tmp / "in" / "again"
