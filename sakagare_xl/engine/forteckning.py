@@ -283,29 +283,13 @@ class _Berakning:
             remaining = self.remaining
             blk = block_of.get(pid) or (pid,)
             if len(eligible) == 1 and len(blk) == 1:
-                # one claim, a pantbrev of its own (the common case): the general steps below, written out with
-                # the same arithmetic (``0 + x`` is what ``sum`` of one amount computes)
-                # (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``, written
-                # out; ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
-                # the amounts in between may differ from the general steps' in their exponent only, which
-                # rounding to öre removes)
+                # one claim, a pantbrev of its own (the common case): the general steps below, written out
                 c = eligible[0]
                 cid = c.id
                 need_before = remaining[cid]
-                a = left if left < need_before else need_before
-                if _ZERO > a:
-                    a = _ZERO
-                need = need_before - a
-                left -= a
                 belopp = p.belopp
-                ceiling = belopp * _FAST_ANDEL + belopp * self.faktor
-                t = _ZERO if _ZERO > ceiling else ceiling
-                t = (t if t < need else need).quantize(ORE, ROUND_HALF_UP)
-                a2 = t if t < need else need
-                if _ZERO > a2:
-                    a2 = _ZERO
-                remaining[cid] = need - a2
-                share = (a + a2).quantize(ORE, ROUND_HALF_UP)
+                a, remaining[cid], t, ceiling, share = _en_fordran(need_before, left, belopp, self.faktor)
+                left -= a
                 kapitaldel = belopp - left
                 # nr, ordning, typ, ids, fordran_ids, sakagare, formansratt, kapitaldel, tillagg, tillagg_tak,
                 # skyddad, status, text, enhet, andelar, slag
@@ -760,10 +744,7 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
             for _, p in group:
                 pid = p.id
                 eligible = first_hand.get(pid)
-                # the same arithmetic as ``pantbrev_unit`` and the general steps (``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``;
-                # ``belopp × 0.15`` is ``belopp × 15 / 100``: the same value, rounded the same at 28 digits;
-                # amounts in between may differ from the general steps' in their exponent only, which
-                # rounding to öre removes)
+                # the same arithmetic as ``pantbrev_unit`` (``_en_fordran``) and the general steps
                 enhet += 1
                 belopp = p.belopp
                 ids = (pid,)
@@ -773,25 +754,15 @@ def _fordela(b: _Berakning, groups: list[list[tuple[str, object]]]
                     c = eligible[0]
                     cid = c.id
                     need_before = remaining[cid]
-                    a = rest if rest < need_before else need_before
-                    if _ZERO > a:
-                        a = _ZERO
-                    need = need_before - a
+                    a, still_needed, t, ceiling, share = _en_fordran(need_before, rest, belopp, faktor)
                     rest -= a
-                    ceiling = belopp * _FAST_ANDEL + belopp * faktor
-                    t = _ZERO if _ZERO > ceiling else ceiling
-                    t = (t if t < need else need).quantize(ORE, H)
-                    a2 = t if t < need else need
-                    if _ZERO > a2:
-                        a2 = _ZERO
-                    share = (a + a2).quantize(ORE, H)
                     e = int(share * 100)
                     fr = share if share else NOLL  # 0,00 + share
                     # the claim's only row: no other pantbrev, pledge or post of its own (RULES §2 p. 3)
                     only = (len(c.pantbrev) == 1 and not c.overhypotek and not c.utmatta_pantbrev
                             and not c.exekutionsfordran and c.utmatningsdag is None)
                     if not only:
-                        remaining[cid] = need - a2
+                        remaining[cid] = still_needed
                     utfaller = u = None
                     if priced:
                         pay = e if left >= e else (0 if left <= 0 else left)
@@ -976,6 +947,31 @@ def _plain(group: list[tuple[str, object]], first_hand: dict[str, list[Fordran]]
         if not ((eligible is None or len(eligible) == 1) and pid not in special and pid not in block_of):
             return False
     return True
+
+
+def _en_fordran(need_before: Decimal, left: Decimal, belopp: Decimal, faktor: Decimal
+                ) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """One claim on a pantbrev of its own (JB 6 kap. 3 §): the capital it takes from the pantbrev's amount
+    (``left`` of it unused so far), then the tillägg it still needs, up to the ceiling ``belopp × (15 % +
+    faktor)``. Returns (capital, what the claim still needs after both, the tillägg used rounded to öre, the
+    ceiling, the share — capital + tillägg — rounded to öre).
+
+    The general steps' arithmetic (``take``, ``ore(min(need, max(ceiling, 0)))``), written out for the common
+    case: ``min(x, y)`` is ``y if y < x else x`` and ``max(x, y)`` is ``y if y > x else x``; ``belopp × 0.15``
+    is ``belopp × 15 / 100``, the same value rounded the same at 28 digits; amounts in between may differ from
+    the general steps' in their exponent only, which rounding to öre removes (bench/samma_engine.py).
+    """
+    a = left if left < need_before else need_before
+    if _ZERO > a:
+        a = _ZERO
+    need = need_before - a
+    ceiling = belopp * _FAST_ANDEL + belopp * faktor
+    t = _ZERO if _ZERO > ceiling else ceiling
+    t = (t if t < need else need).quantize(ORE, ROUND_HALF_UP)
+    a2 = t if t < need else need
+    if _ZERO > a2:
+        a2 = _ZERO
+    return a, need - a2, t, ceiling, (a + a2).quantize(ORE, ROUND_HALF_UP)
 
 
 def _ore_bound(group: list[tuple[str, object]], faktor: Decimal) -> Decimal:
