@@ -28,6 +28,7 @@ from .formula import (
     Unsupported,
     compile_formula,
     date_to_serial,
+    numbers_of,
     scalar,
 )
 
@@ -169,14 +170,7 @@ class Evaluator:
                 vals = list(map(get, product(range(area.r1, r2 + 1), range(area.c1, c2 + 1))))
         out = [v for v in vals if type(v) is float]
         if len(out) != len(vals):  # blanks, texts, ints, errors: the careful loop
-            out = []
-            add = out.append
-            for v in vals:
-                t = type(v)
-                if t is float or t is int:
-                    add(v)
-                elif t is XLError:
-                    raise Err(v)
+            out = numbers_of(vals)
         return out
 
     def name_value(self, name: str, sheet: str | None, s: int):

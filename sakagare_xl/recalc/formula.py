@@ -1056,15 +1056,20 @@ def _numbers_in(ctx, x, strict_scalar: bool = True) -> list:
         if x is MISSING:
             return []
         return [to_num(x)]
+    return numbers_of([v for line in x for v in line])
+
+
+def numbers_of(values) -> list:
+    """The numbers among cell values, as SUM-like functions read a reference: floats and ints kept, texts,
+    booleans and blanks skipped, the first error (in the values' order) raised."""
     out = []
     add = out.append
-    for line in x:
-        for v in line:
-            t = type(v)
-            if t is float or t is int:
-                add(v)
-            elif t is XLError:
-                raise Err(v)
+    for v in values:
+        t = type(v)
+        if t is float or t is int:
+            add(v)
+        elif t is XLError:
+            raise Err(v)
     return out
 
 
