@@ -1277,7 +1277,9 @@ scalar_fn("LEN", 1, 1)(lambda x: float(len(to_text(x))))
 scalar_fn("UPPER", 1, 1)(lambda x: to_text(x).upper())
 scalar_fn("LOWER", 1, 1)(lambda x: to_text(x).lower())
 scalar_fn("TRIM", 1, 1)(lambda x: re.sub(" +", " ", to_text(x).strip(" ")))
-def _count(n, least: int = 0) -> int:
+
+
+def _char_count(n, least: int = 0) -> int:
     """A character count or position of LEFT/RIGHT/MID: below ``least`` is #VALUE! in Excel."""
     k = int(to_num(n))
     if k < least:
@@ -1285,9 +1287,9 @@ def _count(n, least: int = 0) -> int:
     return k
 
 
-scalar_fn("LEFT", 1, 2)(lambda x, n=1.0: to_text(x)[: _count(n)])
-scalar_fn("RIGHT", 1, 2)(lambda x, n=1.0: to_text(x)[max(0, len(to_text(x)) - _count(n)):] if _count(n) else "")
-scalar_fn("MID", 3, 3)(lambda x, a, n: to_text(x)[_count(a, 1) - 1: _count(a, 1) - 1 + _count(n)])
+scalar_fn("LEFT", 1, 2)(lambda x, n=1.0: to_text(x)[: _char_count(n)])
+scalar_fn("RIGHT", 1, 2)(lambda x, n=1.0: to_text(x)[max(0, len(to_text(x)) - _char_count(n)):] if _char_count(n) else "")
+scalar_fn("MID", 3, 3)(lambda x, a, n: to_text(x)[_char_count(a, 1) - 1: _char_count(a, 1) - 1 + _char_count(n)])
 
 
 @scalar_fn("NA", 0, 0)
