@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in files + sorted((ROOT / "workbook").glob("*.xlsx")):
         try:
             arende, bids = load(str(path)) if path.suffix == ".toml" else read_case(str(path))
-        except Exception as exc:  # noqa: BLE001 (a corpus file the reader refuses never reaches the engine)
+        except Exception:  # noqa: BLE001 (a corpus file the reader refuses never reaches the engine)
             inputs.append((path.name + " (refused by the reader)", None, []))
             continue
         inputs.append((path.name, arende, bids))

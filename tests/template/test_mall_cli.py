@@ -3,7 +3,6 @@ wrote, and answers wrong arguments with one Swedish line and exit status 2 (as `
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import openpyxl
